@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kpemu/kpemu/arm64"
+	"github.com/kpemu/kpemu/emu"
+)
+
+// gcdWords is a kernel-style function (assembled with GNU as 2.40):
+//
+//	gcd:	paciasp
+//		stp	x29, x30, [sp, #-16]!
+//		mov	x29, sp
+//	1:	cbz	x1, 2f
+//		udiv	x2, x0, x1
+//		msub	x2, x2, x1, x0
+//		mov	x0, x1
+//		mov	x1, x2
+//		b	1b
+//	2:	ldp	x29, x30, [sp], #16
+//		autiasp
+//		ret
+var gcdWords = []uint32{
+	0xd503233f, 0xa9bf7bfd, 0x910003fd, 0xb40000c1, 0x9ac10802, 0x9b018042,
+	0xaa0103e0, 0xaa0203e1, 0x17fffffb, 0xa8c17bfd, 0xd50323bf, 0xd65f03c0,
+}
+
+const (
+	codeBase  uint64 = 0xffff_8000_1000_0000
+	stackBase uint64 = 0xffff_8000_3000_0000
+	stackSize uint64 = 0x4000
+	brkOffset        = 0x10 // the udiv
+)
+
+// oneSymbol names addresses inside gcd in the kernel's %pS form.
+type oneSymbol struct {
+	name       string
+	addr, size uint64
+}
+
+func (s oneSymbol) Symbolize(a uint64) (string, bool) {
+	if a < s.addr || a >= s.addr+s.size {
+		return "", false
+	}
+	return fmt.Sprintf("%s+%#x/%#x", s.name, a-s.addr, s.size), true
+}
+
+func demo(w io.Writer) error {
+	ctx := context.Background()
+	sym := oneSymbol{"gcd", codeBase, uint64(4 * len(gcdWords))}
+	m, err := emu.New(&emu.Config{Symbolizer: sym})
+	if err != nil {
+		return err
+	}
+	if err := m.Map(codeBase, emu.PageSize, emu.PermRX); err != nil {
+		return err
+	}
+	if err := m.Map(stackBase, stackSize, emu.PermRW); err != nil {
+		return err
+	}
+	code := make([]byte, 4*len(gcdWords))
+	for i, word := range gcdWords {
+		binary.LittleEndian.PutUint32(code[4*i:], word)
+	}
+	if err := m.Memory().Write(codeBase, code); err != nil {
+		return err
+	}
+	c := m.CPU(0)
+	c.SetSP(stackBase + stackSize)
+
+	f := m.Features()
+	fmt.Fprintf(w, "kpemu demo: a kernel-style function on the emulated arm64 machine\n\n")
+	fmt.Fprintf(w, "machine: %d CPU at EL%d, MIDR_EL1 %#x, FEAT_LSE=%v FEAT_PAuth=%v (paciasp/autiasp execute as NOPs)\n",
+		m.CPUs(), c.EL(), mustSysReg(c, "MIDR_EL1"), f.LSE, f.PAuth)
+	fmt.Fprintf(w, "gcd: %d instructions at %#x, stack at %#x\n\n", len(gcdWords), codeBase, stackBase)
+
+	// 1. Trace a call, instruction by instruction.
+	fmt.Fprintf(w, "1. gcd(1071, 462), every instruction traced by a code hook:\n\n")
+	var prev [32]uint64
+	snapshot := func() {
+		for i := 0; i < 31; i++ {
+			prev[i] = c.X(i)
+		}
+		prev[31] = c.SP()
+	}
+	var pending string
+	flush := func() {
+		if pending == "" {
+			return
+		}
+		var changed []string
+		for i := 0; i < 31; i++ {
+			if c.X(i) != prev[i] {
+				changed = append(changed, fmt.Sprintf("x%d=%#x", i, c.X(i)))
+			}
+		}
+		if c.SP() != prev[31] {
+			changed = append(changed, fmt.Sprintf("sp=%#x", c.SP()))
+		}
+		fmt.Fprintf(w, "%-58s %s\n", pending, strings.Join(changed, " "))
+		pending = ""
+	}
+	trace := m.AddCodeHook(codeBase, codeBase+sym.size-1, func(c *emu.CPU, pc uint64, in *arm64.Inst) {
+		flush()
+		snapshot()
+		pending = fmt.Sprintf("  %-16s %08x  %s", m.Symbolize(pc), in.Word, arm64.GNUSyntax(*in))
+	})
+	snapshot()
+	start := c.Retired()
+	x0, err := m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	flush()
+	if err != nil {
+		return err
+	}
+	m.RemoveHook(trace)
+	fmt.Fprintf(w, "\n  returned x0 = %d after %d instructions\n\n", x0, c.Retired()-start)
+
+	// 2. A BRK over an instruction, taken to a Go handler.
+	orig, err := m.Memory().ReadU32(codeBase + brkOffset)
+	if err != nil {
+		return err
+	}
+	const brk4 = 0xd4200080 // brk #0x4, the immediate arm64 kprobes use
+	fmt.Fprintf(w, "2. brk #0x4 written over %s (%s); a Go handler takes the exception:\n\n",
+		m.Symbolize(codeBase+brkOffset), disasm(orig))
+	if err := m.Memory().WriteU32(codeBase+brkOffset, brk4); err != nil {
+		return err
+	}
+	hits := 0
+	m.HandleException(emu.ECBRK64, func(c *emu.CPU, e *emu.Exception) (bool, error) {
+		if e.Imm16() != 0x4 {
+			return false, nil // not ours: as Linux walks break hooks by immediate
+		}
+		hits++
+		fmt.Fprintf(w, "  exception: %v\n", e.EC)
+		fmt.Fprintf(w, "    ESR_EL1  %#010x  (EC %#x, IL 1, ISS imm16 %#x)\n", c.ESR(), uint8(e.EC), e.Imm16())
+		fmt.Fprintf(w, "    ELR_EL1  %#x  %s\n", c.ELR(), m.Symbolize(c.ELR()))
+		fmt.Fprintf(w, "    SPSR_EL1 %#010x  (the interrupted PSTATE: EL1h, DAIF %#x)\n", c.SPSR(), c.SPSR()&emu.PSR_DAIF>>6)
+		fmt.Fprintf(w, "    PSTATE now: EL%d, DAIF %#x (all masked), PC at VBAR_EL1+%#x\n", c.EL(), c.DAIF()>>6, e.Vector)
+		fmt.Fprintf(w, "    x0=%d x1=%d: the handler restores %s and returns (ERET to ELR_EL1)\n", c.X(0), c.X(1), disasm(orig))
+		if err := m.Memory().WriteU32(c.ELR(), orig); err != nil {
+			return false, err
+		}
+		return true, nil
+	})
+	x0, err = m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n  returned x0 = %d; the handler ran %d time(s)\n\n", x0, hits)
+
+	// 3. Nobody handles a BRK: the run stops with a typed error that says where.
+	if err := m.Memory().WriteU32(codeBase+brkOffset, 0xd4200020); err != nil { // brk #0x1
+		return err
+	}
+	fmt.Fprintf(w, "3. brk #0x1 with no handler for its class stops the run with an error:\n\n")
+	_, err = m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	var ee *emu.ExceptionError
+	if !errors.As(err, &ee) {
+		return fmt.Errorf("an unhandled BRK should stop the run with an *emu.ExceptionError, got %v", err)
+	}
+	fmt.Fprintf(w, "  %v\n\n", err)
+	fmt.Fprintf(w, "  the CPU is left at the BRK: pc %s, x0=%d x1=%d\n", m.Symbolize(c.PC()), c.X(0), c.X(1))
+	return nil
+}
+
+func disasm(word uint32) string {
+	in, err := arm64.Decode(word)
+	if err != nil {
+		return fmt.Sprintf(".inst %#08x", word)
+	}
+	return arm64.GNUSyntax(in)
+}
+
+func mustSysReg(c *emu.CPU, name string) uint64 {
+	r, ok := emu.SysRegByName(name)
+	if !ok {
+		return 0
+	}
+	v, _ := c.SysReg(r)
+	return v
+}
