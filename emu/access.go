@@ -99,7 +99,7 @@ func (c *CPU) store(addr uint64, size uint8, v uint64) bool {
 		return false
 	}
 	if c.m.hooks.mem != nil {
-		c.runMemHooks(MemAccess{Write: true, Addr: addr, Size: int(n), Value: v})
+		c.runMemHooks(MemAccess{Write: true, Addr: addr, Size: int(n), Value: v & (^uint64(0) >> (64 - 8*n))})
 	}
 	return true
 }

@@ -71,7 +71,7 @@ type hookSet struct {
 func (m *Machine) AddCodeHook(begin, end uint64, fn CodeHook) Hook {
 	m.nextID++
 	m.hooks.code = append(m.hooks.code, &codeHook{m.nextID, begin, end, fn})
-	m.mem.invalidateAllCode()
+	m.mem.reflagAllCode()
 	return Hook{m.nextID}
 }
 
@@ -96,7 +96,7 @@ func (m *Machine) RemoveHook(h Hook) {
 	for i, x := range m.hooks.code {
 		if x.id == h.id {
 			m.hooks.code = append(m.hooks.code[:i:i], m.hooks.code[i+1:]...)
-			m.mem.invalidateAllCode()
+			m.mem.reflagAllCode()
 			return
 		}
 	}

@@ -24,10 +24,11 @@ import (
 //   - unmapping the page (the codePage goes away with it).
 
 type decoded struct {
-	fn    execFn
-	gen   uint64
-	flags uint8
-	inst  arm64.Inst
+	fn      execFn
+	gen     uint64 // valid while equal to the page's gen
+	codeGen uint64 // the page's codeGen when the word was decoded
+	flags   uint8
+	inst    arm64.Inst
 }
 
 // decoded.flags: why the run loop must look at this slot before executing.
@@ -37,7 +38,14 @@ const (
 )
 
 type codePage struct {
+	// gen changes whenever any slot must be looked at again; codeGen only
+	// when the words must be decoded again. A change of hooks or stop
+	// addresses bumps gen alone, so the slots recompute their flags but
+	// keep their instructions: with a strict instruction cache, a stale
+	// instruction stays stale until cache maintenance, whatever the
+	// debugger does.
 	gen     uint64
+	codeGen uint64
 	base    uint64 // address of the page
 	pending bool   // strict mode: invalidated by IC, awaiting context synchronization
 	slots   [PageSize / 4]decoded
@@ -46,7 +54,7 @@ type codePage struct {
 // codeFor returns the page's decoded-instruction cache, creating it.
 func (m *Memory) codeFor(p *page, base uint64) *codePage {
 	if p.code == nil {
-		p.code = &codePage{gen: 1, base: base}
+		p.code = &codePage{gen: 1, codeGen: 1, base: base}
 		m.codePages = append(m.codePages, p)
 	}
 	return p.code
@@ -55,14 +63,20 @@ func (m *Memory) codeFor(p *page, base uint64) *codePage {
 // codeWritten is called for every write to a page through Memory.Write.
 func (m *Memory) codeWritten(p *page) {
 	if p.code != nil {
-		p.code.gen++
+		p.code.invalidate()
 	}
+}
+
+// invalidate makes every slot of the page decode its word again.
+func (cp *codePage) invalidate() {
+	cp.gen++
+	cp.codeGen++
 }
 
 // guestStored is called when a guest store hits a page holding decoded code.
 func (m *Memory) guestStored(p *page) {
 	if !m.strict {
-		p.code.gen++
+		p.code.invalidate()
 	}
 }
 
@@ -71,7 +85,7 @@ func (m *Memory) dropCode(p *page) {
 	if p.code == nil {
 		return
 	}
-	p.code.gen++
+	p.code.invalidate()
 	for i, q := range m.codePages {
 		if q == p {
 			m.codePages = append(m.codePages[:i], m.codePages[i+1:]...)
@@ -81,8 +95,8 @@ func (m *Memory) dropCode(p *page) {
 	p.code = nil
 }
 
-// invalidateAllCode invalidates every decoded instruction (hooks changed).
-func (m *Memory) invalidateAllCode() {
+// reflagAllCode makes every slot recompute its flags (hooks changed).
+func (m *Memory) reflagAllCode() {
 	for _, p := range m.codePages {
 		p.code.gen++
 	}
@@ -112,13 +126,19 @@ func (m *Memory) synchronize() {
 	for _, p := range m.codePages {
 		if p.code.pending {
 			p.code.pending = false
-			p.code.gen++
+			p.code.invalidate()
 		}
 	}
 }
 
 // fill decodes the instruction at pc into slot d of page p.
 func (c *CPU) fill(d *decoded, p *page, cp *codePage, pc uint64) {
+	if d.fn != nil && d.codeGen == cp.codeGen {
+		// Only the flags are out of date.
+		d.flags = c.m.flagsFor(pc)
+		d.gen = cp.gen
+		return
+	}
 	w := binary.LittleEndian.Uint32(p.data[pc&pageMask:])
 	in, err := arm64.Decode(w)
 	d.inst = in
@@ -131,4 +151,5 @@ func (c *CPU) fill(d *decoded, p *page, cp *codePage, pc uint64) {
 	}
 	d.flags = c.m.flagsFor(pc)
 	d.gen = cp.gen
+	d.codeGen = cp.codeGen
 }

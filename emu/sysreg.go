@@ -167,14 +167,14 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 		return 0x11
 	}),
 	arm64.MakeSysReg(3, 0, 0, 4, 1): roReg("ID_AA64PFR1_EL1", false, func(c *CPU) uint64 {
-		if c.m.cfg.Features.BTI {
+		if c.m.features.BTI {
 			return 1
 		}
 		return 0
 	}),
 	arm64.MakeSysReg(3, 0, 0, 6, 0): roReg("ID_AA64ISAR0_EL1", false, func(c *CPU) uint64 {
 		var v uint64
-		f := c.m.cfg.Features
+		f := c.m.features
 		if f.CRC32 {
 			v |= 1 << 16
 		}
@@ -185,7 +185,7 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 	}),
 	arm64.MakeSysReg(3, 0, 0, 6, 1): roReg("ID_AA64ISAR1_EL1", false, func(c *CPU) uint64 {
 		var v uint64
-		f := c.m.cfg.Features
+		f := c.m.features
 		if f.LRCPC {
 			v |= 1 << 20
 		}
