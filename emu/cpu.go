@@ -258,14 +258,10 @@ func (c *CPU) PSTATE() uint64 {
 // architecture's IllegalExceptionReturn does.
 func (c *CPU) SetPSTATE(v uint64) {
 	mode := v & PSR_MODE
-	if mode != PSR_EL0t && mode != PSR_EL1t && mode != PSR_EL1h || v&0x10 != 0 {
-		c.nzcv = v & 0xf000_0000
-		c.daif = v & PSR_DAIF
-		c.il = true
-		c.updateStep()
-		return
+	illegal := mode != PSR_EL0t && mode != PSR_EL1t && mode != PSR_EL1h || v&0x10 != 0
+	if !illegal {
+		c.switchSP(uint8(mode>>2), uint8(mode&1))
 	}
-	c.switchSP(uint8(mode>>2), uint8(mode&1))
 	c.nzcv = v & 0xf000_0000
 	c.daif = v & PSR_DAIF
 	c.btype = uint8(v>>10) & 3
@@ -274,6 +270,11 @@ func (c *CPU) SetPSTATE(v uint64) {
 	c.pan = v&PSR_PAN != 0
 	c.uao = v&PSR_UAO != 0
 	c.ssbs = v&PSR_SSBS != 0
+	if illegal {
+		// SetPSTATEFromPSR: everything but the mode comes from the SPSR,
+		// and PSTATE.IL is set.
+		c.il = true
+	}
 	c.updateStep()
 }
 

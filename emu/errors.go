@@ -60,7 +60,7 @@ type ExceptionError struct {
 }
 
 func (e *ExceptionError) Error() string {
-	s := fmt.Sprintf("unhandled exception: %v, ESR %#010x, at %v", e.EC, e.ESR(), e.Where)
+	s := fmt.Sprintf("unhandled exception: %v, ESR 0x%08x, at %v", e.EC, e.ESR(), e.Where)
 	if e.FARValid {
 		s += fmt.Sprintf(", FAR %#x", e.FAR)
 	}

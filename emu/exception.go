@@ -91,7 +91,7 @@ func (e *Exception) ESR() uint64 {
 func (e *Exception) Imm16() uint16 { return uint16(e.ISS) }
 
 func (e *Exception) String() string {
-	s := fmt.Sprintf("%v (ESR %#010x) at %#x from EL%d", e.EC, e.ESR(), e.ELR, e.FromEL)
+	s := fmt.Sprintf("%v (ESR 0x%08x) at %#x from EL%d", e.EC, e.ESR(), e.ELR, e.FromEL)
 	if e.FARValid {
 		s += fmt.Sprintf(", FAR %#x", e.FAR)
 	}

@@ -184,6 +184,11 @@ func (c *CPU) loop(limit uint64, first bool) bool {
 		c.x[31] = 0
 		c.retired++
 	}
+	// The last instruction may have raised an exception: take it now, so
+	// that a run never ends with an exception half taken.
+	if c.events&evException != 0 {
+		return c.handleEvents()
+	}
 	return false
 }
 

@@ -1,7 +1,6 @@
 package emu
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/kpemu/kpemu/arm64"
@@ -36,12 +35,11 @@ const (
 	sctlrUCI = 1 << 26 // EL0 cache maintenance
 )
 
-// A sysRegDef describes one system register reachable through MRS/MSR:
-// its name as the manual spells it, whether EL0 may read or write it, and
+// A sysRegDef describes one system register reachable through MRS/MSR
+// (arm64.SysRegName names it): whether EL0 may read or write it, and
 // how it is read and written. A nil read or write means the access is
 // UNDEFINED (write-only or read-only registers).
 type sysRegDef struct {
-	name      string
 	el0       bool // accessible at EL0 (subject to the register's own controls)
 	read      func(c *CPU) (uint64, bool)
 	write     func(c *CPU, v uint64) bool
@@ -58,23 +56,23 @@ func ro(f func(c *CPU) uint64) func(c *CPU) (uint64, bool) {
 	return func(c *CPU) (uint64, bool) { return f(c), true }
 }
 
-func reg(name string, el0 bool, get func(c *CPU) *uint64) sysRegDef {
+func reg(el0 bool, get func(c *CPU) *uint64) sysRegDef {
 	r, w := plain(get)
-	return sysRegDef{name: name, el0: el0, read: r, write: w}
+	return sysRegDef{el0: el0, read: r, write: w}
 }
 
-func roReg(name string, el0 bool, f func(c *CPU) uint64) sysRegDef {
-	return sysRegDef{name: name, el0: el0, read: ro(f)}
+func roReg(el0 bool, f func(c *CPU) uint64) sysRegDef {
+	return sysRegDef{el0: el0, read: ro(f)}
 }
 
 // sysRegTable is the documented set of system registers: anything else is
 // UNDEFINED at MRS/MSR, as on a CPU that does not implement it.
 var sysRegTable = map[arm64.SysReg]sysRegDef{
 	// Special-purpose registers (op0=3, CRn=4).
-	arm64.MakeSysReg(3, 3, 4, 2, 0): {name: "NZCV", el0: true,
+	arm64.MakeSysReg(3, 3, 4, 2, 0): {el0: true,
 		read:  func(c *CPU) (uint64, bool) { return c.nzcv, true },
 		write: func(c *CPU, v uint64) bool { c.SetNZCV(v); return true }},
-	arm64.MakeSysReg(3, 3, 4, 2, 1): {name: "DAIF", el0: true,
+	arm64.MakeSysReg(3, 3, 4, 2, 1): {el0: true,
 		read: func(c *CPU) (uint64, bool) {
 			return c.daif, c.el == 1 || c.sys.sctlr&sctlrUMA != 0
 		},
@@ -85,94 +83,90 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 			c.SetDAIF(v)
 			return true
 		}},
-	arm64.MakeSysReg(3, 0, 4, 2, 2): roReg("CurrentEL", false, func(c *CPU) uint64 { return uint64(c.el) << 2 }),
-	arm64.MakeSysReg(3, 0, 4, 2, 0): {name: "SPSel",
-		read:  func(c *CPU) (uint64, bool) { return uint64(c.spsel), true },
+	arm64.MakeSysReg(3, 0, 4, 2, 2): roReg(false, func(c *CPU) uint64 { return uint64(c.el) << 2 }),
+	arm64.MakeSysReg(3, 0, 4, 2, 0): {read: func(c *CPU) (uint64, bool) { return uint64(c.spsel), true },
 		write: func(c *CPU, v uint64) bool { c.SetSPSel(int(v & 1)); return true }},
-	arm64.MakeSysReg(3, 0, 4, 1, 0): {name: "SP_EL0",
-		// Reading SP_EL0 while it is the current SP is UNDEFINED; at EL1
+	arm64.MakeSysReg(3, 0, 4, 1, 0): { // Reading SP_EL0 while it is the current SP is UNDEFINED; at EL1
 		// with SPSel=1 it is the banked copy.
 		read:  func(c *CPU) (uint64, bool) { return c.spEL0, c.spsel == 1 },
 		write: func(c *CPU, v uint64) bool { c.spEL0 = v; return c.spsel == 1 }},
-	arm64.MakeSysReg(3, 0, 4, 2, 3): {name: "PAN",
-		read: func(c *CPU) (uint64, bool) {
-			if c.pan {
-				return PSR_PAN, true
-			}
-			return 0, true
-		},
+	arm64.MakeSysReg(3, 0, 4, 2, 3): {read: func(c *CPU) (uint64, bool) {
+		if c.pan {
+			return PSR_PAN, true
+		}
+		return 0, true
+	},
 		write: func(c *CPU, v uint64) bool { c.pan = v&PSR_PAN != 0; return true }},
-	arm64.MakeSysReg(3, 0, 4, 2, 4): {name: "UAO",
-		read: func(c *CPU) (uint64, bool) {
-			if c.uao {
-				return PSR_UAO, true
-			}
-			return 0, true
-		},
+	arm64.MakeSysReg(3, 0, 4, 2, 4): {read: func(c *CPU) (uint64, bool) {
+		if c.uao {
+			return PSR_UAO, true
+		}
+		return 0, true
+	},
 		write: func(c *CPU, v uint64) bool { c.uao = v&PSR_UAO != 0; return true }},
-	arm64.MakeSysReg(3, 3, 4, 4, 0): reg("FPCR", true, func(c *CPU) *uint64 { return &c.fpcr }),
-	arm64.MakeSysReg(3, 3, 4, 4, 1): reg("FPSR", true, func(c *CPU) *uint64 { return &c.fpsr }),
+	arm64.MakeSysReg(3, 3, 4, 4, 0): reg(true, func(c *CPU) *uint64 { return &c.fpcr }),
+	arm64.MakeSysReg(3, 3, 4, 4, 1): reg(true, func(c *CPU) *uint64 { return &c.fpsr }),
 
 	// Exception handling.
-	arm64.MakeSysReg(3, 0, 4, 0, 0):  reg("SPSR_EL1", false, func(c *CPU) *uint64 { return &c.sys.spsr }),
-	arm64.MakeSysReg(3, 0, 4, 0, 1):  reg("ELR_EL1", false, func(c *CPU) *uint64 { return &c.sys.elr }),
-	arm64.MakeSysReg(3, 0, 5, 2, 0):  reg("ESR_EL1", false, func(c *CPU) *uint64 { return &c.sys.esr }),
-	arm64.MakeSysReg(3, 0, 6, 0, 0):  reg("FAR_EL1", false, func(c *CPU) *uint64 { return &c.sys.far }),
-	arm64.MakeSysReg(3, 0, 12, 0, 0): reg("VBAR_EL1", false, func(c *CPU) *uint64 { return &c.sys.vbar }),
-	arm64.MakeSysReg(3, 0, 5, 1, 0):  reg("AFSR0_EL1", false, func(c *CPU) *uint64 { return &c.sys.afsr0 }),
-	arm64.MakeSysReg(3, 0, 5, 1, 1):  reg("AFSR1_EL1", false, func(c *CPU) *uint64 { return &c.sys.afsr1 }),
-	arm64.MakeSysReg(3, 0, 7, 4, 0):  reg("PAR_EL1", false, func(c *CPU) *uint64 { return &c.sys.par }),
+	arm64.MakeSysReg(3, 0, 4, 0, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.spsr }),
+	arm64.MakeSysReg(3, 0, 4, 0, 1):  reg(false, func(c *CPU) *uint64 { return &c.sys.elr }),
+	arm64.MakeSysReg(3, 0, 5, 2, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.esr }),
+	arm64.MakeSysReg(3, 0, 6, 0, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.far }),
+	arm64.MakeSysReg(3, 0, 12, 0, 0): reg(false, func(c *CPU) *uint64 { return &c.sys.vbar }),
+	arm64.MakeSysReg(3, 0, 5, 1, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.afsr0 }),
+	arm64.MakeSysReg(3, 0, 5, 1, 1):  reg(false, func(c *CPU) *uint64 { return &c.sys.afsr1 }),
+	arm64.MakeSysReg(3, 0, 7, 4, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.par }),
 
 	// System control and memory model (stored; the MMU is not modelled).
-	arm64.MakeSysReg(3, 0, 1, 0, 0): {name: "SCTLR_EL1",
-		read:  func(c *CPU) (uint64, bool) { return c.sys.sctlr, true },
+	arm64.MakeSysReg(3, 0, 1, 0, 0): {read: func(c *CPU) (uint64, bool) { return c.sys.sctlr, true },
 		write: func(c *CPU, v uint64) bool { c.sys.sctlr = v; return true }},
-	arm64.MakeSysReg(3, 0, 1, 0, 2):  reg("CPACR_EL1", false, func(c *CPU) *uint64 { return &c.sys.cpacr }),
-	arm64.MakeSysReg(3, 0, 2, 0, 0):  reg("TTBR0_EL1", false, func(c *CPU) *uint64 { return &c.sys.ttbr0 }),
-	arm64.MakeSysReg(3, 0, 2, 0, 1):  reg("TTBR1_EL1", false, func(c *CPU) *uint64 { return &c.sys.ttbr1 }),
-	arm64.MakeSysReg(3, 0, 2, 0, 2):  reg("TCR_EL1", false, func(c *CPU) *uint64 { return &c.sys.tcr }),
-	arm64.MakeSysReg(3, 0, 10, 2, 0): reg("MAIR_EL1", false, func(c *CPU) *uint64 { return &c.sys.mair }),
-	arm64.MakeSysReg(3, 0, 10, 3, 0): reg("AMAIR_EL1", false, func(c *CPU) *uint64 { return &c.sys.amair }),
-	arm64.MakeSysReg(3, 0, 13, 0, 1): reg("CONTEXTIDR_EL1", false, func(c *CPU) *uint64 { return &c.sys.contextidr }),
+	arm64.MakeSysReg(3, 0, 1, 0, 2):  reg(false, func(c *CPU) *uint64 { return &c.sys.cpacr }),
+	arm64.MakeSysReg(3, 0, 2, 0, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.ttbr0 }),
+	arm64.MakeSysReg(3, 0, 2, 0, 1):  reg(false, func(c *CPU) *uint64 { return &c.sys.ttbr1 }),
+	arm64.MakeSysReg(3, 0, 2, 0, 2):  reg(false, func(c *CPU) *uint64 { return &c.sys.tcr }),
+	arm64.MakeSysReg(3, 0, 10, 2, 0): reg(false, func(c *CPU) *uint64 { return &c.sys.mair }),
+	arm64.MakeSysReg(3, 0, 10, 3, 0): reg(false, func(c *CPU) *uint64 { return &c.sys.amair }),
+	arm64.MakeSysReg(3, 0, 13, 0, 1): reg(false, func(c *CPU) *uint64 { return &c.sys.contextidr }),
 
 	// Thread pointers.
-	arm64.MakeSysReg(3, 3, 13, 0, 2): reg("TPIDR_EL0", true, func(c *CPU) *uint64 { return &c.sys.tpidr0 }),
-	arm64.MakeSysReg(3, 3, 13, 0, 3): {name: "TPIDRRO_EL0", el0: true,
+	arm64.MakeSysReg(3, 3, 13, 0, 2): reg(true, func(c *CPU) *uint64 { return &c.sys.tpidr0 }),
+	arm64.MakeSysReg(3, 3, 13, 0, 3): {el0: true,
 		read: func(c *CPU) (uint64, bool) { return c.sys.tpidrro0, true },
 		write: func(c *CPU, v uint64) bool {
 			c.sys.tpidrro0 = v
 			return c.el == 1 // read-only at EL0
 		}},
-	arm64.MakeSysReg(3, 0, 13, 0, 4): reg("TPIDR_EL1", false, func(c *CPU) *uint64 { return &c.sys.tpidr1 }),
+	arm64.MakeSysReg(3, 0, 13, 0, 4): reg(false, func(c *CPU) *uint64 { return &c.sys.tpidr1 }),
 
 	// Debug.
-	arm64.MakeSysReg(2, 0, 0, 2, 2): {name: "MDSCR_EL1",
-		read:  func(c *CPU) (uint64, bool) { return c.sys.mdscr, true },
+	arm64.MakeSysReg(2, 0, 0, 2, 2): {read: func(c *CPU) (uint64, bool) { return c.sys.mdscr, true },
 		write: func(c *CPU, v uint64) bool { c.sys.mdscr = v; c.updateStep(); return true }},
-	arm64.MakeSysReg(2, 0, 1, 0, 4): {name: "OSLAR_EL1", writeOnly: true,
+	arm64.MakeSysReg(2, 0, 1, 0, 4): {writeOnly: true,
 		write: func(c *CPU, v uint64) bool { c.sys.oslsr = (c.sys.oslsr &^ 2) | (v&1)<<1; return true }},
-	arm64.MakeSysReg(2, 0, 1, 1, 4): roReg("OSLSR_EL1", false, func(c *CPU) uint64 { return c.sys.oslsr | 0b1000 }),
-	arm64.MakeSysReg(2, 0, 1, 3, 4): reg("OSDLR_EL1", false, func(c *CPU) *uint64 { return &c.sys.osdlr }),
+	arm64.MakeSysReg(2, 0, 1, 1, 4): roReg(false, func(c *CPU) uint64 { return c.sys.oslsr | 0b1000 }),
+	arm64.MakeSysReg(2, 0, 1, 3, 4): reg(false, func(c *CPU) *uint64 { return &c.sys.osdlr }),
 
 	// Identification.
-	arm64.MakeSysReg(3, 0, 0, 0, 0): roReg("MIDR_EL1", false, func(c *CPU) uint64 { return c.m.cfg.MIDR }),
-	arm64.MakeSysReg(3, 0, 0, 0, 5): roReg("MPIDR_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 0, 0): roReg(false, func(c *CPU) uint64 { return c.m.cfg.MIDR }),
+	arm64.MakeSysReg(3, 0, 0, 0, 5): roReg(false, func(c *CPU) uint64 {
 		// Bit 31 is RES1; Aff0 tells the CPUs apart.
 		return 1<<31 | uint64(c.id)
 	}),
-	arm64.MakeSysReg(3, 0, 0, 0, 6): roReg("REVIDR_EL1", false, func(c *CPU) uint64 { return 0 }),
-	arm64.MakeSysReg(3, 0, 0, 4, 0): roReg("ID_AA64PFR0_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 0, 6): roReg(false, func(c *CPU) uint64 { return 0 }),
+	arm64.MakeSysReg(3, 0, 0, 4, 0): roReg(false, func(c *CPU) uint64 {
 		// EL0 and EL1 in AArch64 only (1), no EL2/EL3, FP and AdvSIMD
 		// implemented (0).
 		return 0x11
 	}),
-	arm64.MakeSysReg(3, 0, 0, 4, 1): roReg("ID_AA64PFR1_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 4, 1): roReg(false, func(c *CPU) uint64 {
+		// SSBS (bits 7:4) 2: FEAT_SSBS2, MSR/MRS SSBS are implemented.
+		v := uint64(2) << 4
 		if c.m.features.BTI {
-			return 1
+			v |= 1
 		}
-		return 0
+		return v
 	}),
-	arm64.MakeSysReg(3, 0, 0, 6, 0): roReg("ID_AA64ISAR0_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 6, 0): roReg(false, func(c *CPU) uint64 {
 		var v uint64
 		f := c.m.features
 		if f.CRC32 {
@@ -183,9 +177,10 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 		}
 		return v
 	}),
-	arm64.MakeSysReg(3, 0, 0, 6, 1): roReg("ID_AA64ISAR1_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 6, 1): roReg(false, func(c *CPU) uint64 {
 		var v uint64
 		f := c.m.features
+		v |= 1 // DPB: DC CVAP is implemented
 		if f.LRCPC {
 			v |= 1 << 20
 		}
@@ -194,17 +189,26 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 		}
 		return v
 	}),
-	arm64.MakeSysReg(3, 0, 0, 7, 0): roReg("ID_AA64MMFR0_EL1", false, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 0, 0, 7, 0): roReg(false, func(c *CPU) uint64 {
 		// 48-bit physical addresses, 4K granule supported, 16K and 64K not.
 		return 0x5 | 0xf<<20 | 0xf<<24
 	}),
-	arm64.MakeSysReg(3, 3, 0, 0, 1): {name: "CTR_EL0", el0: true,
+	// ID registers that report no features of their kind read as zero, as
+	// the architecture defines for an implementation without them (Linux
+	// reads them all at boot).
+	arm64.MakeSysReg(3, 0, 0, 5, 0): roReg(false, func(c *CPU) uint64 { return 0x6 }), // ID_AA64DFR0_EL1: Armv8.0 debug
+	arm64.MakeSysReg(3, 0, 0, 5, 1): roReg(false, func(c *CPU) uint64 { return 0 }),   // ID_AA64DFR1_EL1
+	arm64.MakeSysReg(3, 0, 0, 6, 2): roReg(false, func(c *CPU) uint64 { return 0 }),   // ID_AA64ISAR2_EL1
+	arm64.MakeSysReg(3, 0, 0, 7, 1): roReg(false, func(c *CPU) uint64 { return 0 }),   // ID_AA64MMFR1_EL1
+	arm64.MakeSysReg(3, 0, 0, 7, 2): roReg(false, func(c *CPU) uint64 { return 0 }),   // ID_AA64MMFR2_EL1
+	arm64.MakeSysReg(3, 0, 0, 4, 4): roReg(false, func(c *CPU) uint64 { return 0 }),   // ID_AA64ZFR0_EL1: no SVE
+	arm64.MakeSysReg(3, 3, 0, 0, 1): {el0: true,
 		read: func(c *CPU) (uint64, bool) {
 			// 64-byte lines (IminLine = DminLine = 4 words log2), as common
 			// arm64 cores report.
 			return 1<<31 | 4<<16 | 4, c.el == 1 || c.sys.sctlr&sctlrUCT != 0
 		}},
-	arm64.MakeSysReg(3, 3, 0, 0, 7): roReg("DCZID_EL0", true, func(c *CPU) uint64 {
+	arm64.MakeSysReg(3, 3, 0, 0, 7): roReg(true, func(c *CPU) uint64 {
 		// DC ZVA zeroes 64-byte blocks (BS = log2(16 words)); DZP set when
 		// EL0 may not use it.
 		if c.el == 0 && c.sys.sctlr&sctlrDZE == 0 {
@@ -214,14 +218,14 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 	}),
 
 	// Generic timer: deterministic, driven by retired instructions.
-	arm64.MakeSysReg(3, 3, 14, 0, 0): roReg("CNTFRQ_EL0", true, func(c *CPU) uint64 { return c.m.cfg.CounterFreq }),
-	arm64.MakeSysReg(3, 3, 14, 0, 1): roReg("CNTPCT_EL0", false, func(c *CPU) uint64 { return c.counter() }),
-	arm64.MakeSysReg(3, 3, 14, 0, 2): roReg("CNTVCT_EL0", true, func(c *CPU) uint64 { return c.counter() }),
-	arm64.MakeSysReg(3, 0, 14, 1, 0): reg("CNTKCTL_EL1", false, func(c *CPU) *uint64 { return &c.sys.cntkctl }),
-	arm64.MakeSysReg(3, 3, 14, 3, 1): reg("CNTV_CTL_EL0", false, func(c *CPU) *uint64 { return &c.sys.cntvCtl }),
-	arm64.MakeSysReg(3, 3, 14, 3, 2): reg("CNTV_CVAL_EL0", false, func(c *CPU) *uint64 { return &c.sys.cntvCval }),
-	arm64.MakeSysReg(3, 3, 14, 2, 1): reg("CNTP_CTL_EL0", false, func(c *CPU) *uint64 { return &c.sys.cntpCtl }),
-	arm64.MakeSysReg(3, 3, 14, 2, 2): reg("CNTP_CVAL_EL0", false, func(c *CPU) *uint64 { return &c.sys.cntpCvl }),
+	arm64.MakeSysReg(3, 3, 14, 0, 0): roReg(true, func(c *CPU) uint64 { return c.m.cfg.CounterFreq }),
+	arm64.MakeSysReg(3, 3, 14, 0, 1): roReg(false, func(c *CPU) uint64 { return c.counter() }),
+	arm64.MakeSysReg(3, 3, 14, 0, 2): roReg(true, func(c *CPU) uint64 { return c.counter() }),
+	arm64.MakeSysReg(3, 0, 14, 1, 0): reg(false, func(c *CPU) *uint64 { return &c.sys.cntkctl }),
+	arm64.MakeSysReg(3, 3, 14, 3, 1): reg(false, func(c *CPU) *uint64 { return &c.sys.cntvCtl }),
+	arm64.MakeSysReg(3, 3, 14, 3, 2): reg(false, func(c *CPU) *uint64 { return &c.sys.cntvCval }),
+	arm64.MakeSysReg(3, 3, 14, 2, 1): reg(false, func(c *CPU) *uint64 { return &c.sys.cntpCtl }),
+	arm64.MakeSysReg(3, 3, 14, 2, 2): reg(false, func(c *CPU) *uint64 { return &c.sys.cntpCvl }),
 }
 
 // counter is CNTVCT_EL0: the instructions this CPU retired, scaled to the
@@ -232,31 +236,12 @@ func (c *CPU) counter() uint64 {
 	return c.m.cfg.CounterBase + c.retired*cfg.CounterFreq/cfg.InsnPerSecond
 }
 
-// SysRegName returns the name of a modelled system register, or the generic
-// S<op0>_<op1>_C<n>_C<m>_<op2> form GNU as accepts for any other.
-func SysRegName(s arm64.SysReg) string {
-	if d, ok := sysRegTable[s]; ok {
-		return d.name
-	}
-	op0, op1, crn, crm, op2 := s.Fields()
-	return fmt.Sprintf("S%d_%d_C%d_C%d_%d", op0, op1, crn, crm, op2)
-}
-
-// SysRegByName finds a modelled system register by name.
-func SysRegByName(name string) (arm64.SysReg, bool) {
-	for k, d := range sysRegTable {
-		if d.name == name {
-			return k, true
-		}
-	}
-	return 0, false
-}
-
-// SysRegs lists the modelled system registers, sorted by name.
+// SysRegs lists the system registers the CPU models, by their
+// architectural names (arm64.SysRegName), sorted.
 func SysRegs() []string {
 	var names []string
-	for _, d := range sysRegTable {
-		names = append(names, d.name)
+	for k := range sysRegTable {
+		names = append(names, arm64.SysRegName(k))
 	}
 	sort.Strings(names)
 	return names

@@ -139,9 +139,9 @@ func demo(w io.Writer) error {
 		}
 		hits++
 		fmt.Fprintf(w, "  exception: %v\n", e.EC)
-		fmt.Fprintf(w, "    ESR_EL1  %#010x  (EC %#x, IL 1, ISS imm16 %#x)\n", c.ESR(), uint8(e.EC), e.Imm16())
+		fmt.Fprintf(w, "    ESR_EL1  0x%08x  (EC %#x, IL 1, ISS imm16 %#x)\n", c.ESR(), uint8(e.EC), e.Imm16())
 		fmt.Fprintf(w, "    ELR_EL1  %#x  %s\n", c.ELR(), m.Symbolize(c.ELR()))
-		fmt.Fprintf(w, "    SPSR_EL1 %#010x  (the interrupted PSTATE: EL1h, DAIF %#x)\n", c.SPSR(), c.SPSR()&emu.PSR_DAIF>>6)
+		fmt.Fprintf(w, "    SPSR_EL1 0x%08x  (the interrupted PSTATE: EL1h, DAIF %#x)\n", c.SPSR(), c.SPSR()&emu.PSR_DAIF>>6)
 		fmt.Fprintf(w, "    PSTATE now: EL%d, DAIF %#x (all masked), PC at VBAR_EL1+%#x\n", c.EL(), c.DAIF()>>6, e.Vector)
 		fmt.Fprintf(w, "    x0=%d x1=%d: the handler restores %s and returns (ERET to ELR_EL1)\n", c.X(0), c.X(1), disasm(orig))
 		if err := m.Memory().WriteU32(c.ELR(), orig); err != nil {
@@ -179,7 +179,7 @@ func disasm(word uint32) string {
 }
 
 func mustSysReg(c *emu.CPU, name string) uint64 {
-	r, ok := emu.SysRegByName(name)
+	r, ok := arm64.LookupSysReg(name)
 	if !ok {
 		return 0
 	}
