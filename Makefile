@@ -39,4 +39,4 @@ bench:
 	$(GO) test -tags unicorn -run '^$$' -bench 'BenchmarkLoop' -benchtime 2s ./emu
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./arm64
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 30s ./arm64

@@ -28,10 +28,16 @@
 //
 // # Disassembly
 //
-// GNUSyntax prints GNU as syntax as objdump does. golang.org/x/arch's
-// arm64asm does most forms; ops it lacks (LSE atomics, pointer
-// authentication, BTI, ...) or prints differently have printers of their
-// own, registered beside their decode rows.
+// Disasm prints an instruction at an address exactly as GNU objdump -d
+// does, PC-relative targets as absolute addresses with an optional
+// <sym+0xoff>; GNUSyntax prints the same text position-independently,
+// PC-relative operands as offsets from the instruction (".+0x10"), which
+// GNU as accepts; PCTarget gives the target of a PC-relative operand.
+// golang.org/x/arch's arm64asm prints most forms (its systematic
+// differences from objdump are normalised in one place); ops it lacks (LSE
+// atomics, pointer authentication, BTI, ...) or prints differently have
+// printers of their own, registered beside their decode rows. Both are
+// checked against binutils' objdump on every decode row.
 //
 // Architecture features are not this package's concern: it decodes every
 // form it knows (the PAC branches, LSE, ...), and the machine decides

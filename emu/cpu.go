@@ -195,11 +195,22 @@ func (c *CPU) V(n int) (lo, hi uint64) { return c.v[n][0], c.v[n][1] }
 // SetV sets FP/SIMD register n.
 func (c *CPU) SetV(n int, lo, hi uint64) { c.v[n] = [2]uint64{lo, hi} }
 
+// FPCRImplemented and FPSRImplemented are the bits of FPCR and FPSR the
+// modelled CPU implements; the others are RES0 and read as zero. FPCR:
+// AHP, DN, FZ and RMode (no FEAT_FP16, so no FZ16; no AArch32, so no Len
+// and Stride; no trapped floating-point exceptions, so no trap enables).
+// FPSR: QC and the cumulative exception flags IDC, IXC, UFC, OFC, DZC, IOC
+// (no AArch32, so no N, Z, C, V).
+const (
+	FPCRImplemented = 0x07c0_0000
+	FPSRImplemented = 0x0800_009f
+)
+
 // FPCR and FPSR.
 func (c *CPU) FPCR() uint64     { return c.fpcr }
 func (c *CPU) FPSR() uint64     { return c.fpsr }
-func (c *CPU) SetFPCR(v uint64) { c.fpcr = v }
-func (c *CPU) SetFPSR(v uint64) { c.fpsr = v }
+func (c *CPU) SetFPCR(v uint64) { c.fpcr = v & FPCRImplemented }
+func (c *CPU) SetFPSR(v uint64) { c.fpsr = v & FPSRImplemented }
 
 // Retired returns the number of instructions this CPU has executed.
 func (c *CPU) Retired() uint64 { return c.retired }

@@ -104,8 +104,12 @@ var sysRegTable = map[arm64.SysReg]sysRegDef{
 		return 0, true
 	},
 		write: func(c *CPU, v uint64) bool { c.uao = v&PSR_UAO != 0; return true }},
-	arm64.MakeSysReg(3, 3, 4, 4, 0): reg(true, func(c *CPU) *uint64 { return &c.fpcr }),
-	arm64.MakeSysReg(3, 3, 4, 4, 1): reg(true, func(c *CPU) *uint64 { return &c.fpsr }),
+	arm64.MakeSysReg(3, 3, 4, 4, 0): {el0: true,
+		read:  func(c *CPU) (uint64, bool) { return c.fpcr, true },
+		write: func(c *CPU, v uint64) bool { c.SetFPCR(v); return true }},
+	arm64.MakeSysReg(3, 3, 4, 4, 1): {el0: true,
+		read:  func(c *CPU) (uint64, bool) { return c.fpsr, true },
+		write: func(c *CPU, v uint64) bool { c.SetFPSR(v); return true }},
 
 	// Exception handling.
 	arm64.MakeSysReg(3, 0, 4, 0, 0):  reg(false, func(c *CPU) *uint64 { return &c.sys.spsr }),
