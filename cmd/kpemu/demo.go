@@ -44,6 +44,17 @@ type oneSymbol struct {
 	addr, size uint64
 }
 
+// objdump names an address as objdump -d does inside <...>.
+func (s oneSymbol) objdump(a uint64) (string, bool) {
+	if a < s.addr || a >= s.addr+s.size {
+		return "", false
+	}
+	if a == s.addr {
+		return s.name, true
+	}
+	return fmt.Sprintf("%s+%#x", s.name, a-s.addr), true
+}
+
 func (s oneSymbol) Symbolize(a uint64) (string, bool) {
 	if a < s.addr || a >= s.addr+s.size {
 		return "", false
@@ -103,13 +114,13 @@ func demo(w io.Writer) error {
 		if c.SP() != prev[31] {
 			changed = append(changed, fmt.Sprintf("sp=%#x", c.SP()))
 		}
-		fmt.Fprintf(w, "%-58s %s\n", pending, strings.Join(changed, " "))
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-66s %s", pending, strings.Join(changed, " ")), " "))
 		pending = ""
 	}
 	trace := m.AddCodeHook(codeBase, codeBase+sym.size-1, func(c *emu.CPU, pc uint64, in *arm64.Inst) {
 		flush()
 		snapshot()
-		pending = fmt.Sprintf("  %-16s %08x  %s", m.Symbolize(pc), in.Word, arm64.GNUSyntax(*in))
+		pending = fmt.Sprintf("  %-16s %08x  %s", m.Symbolize(pc), in.Word, columns(arm64.Disasm(*in, pc, sym.objdump)))
 	})
 	snapshot()
 	start := c.Retired()
@@ -175,7 +186,15 @@ func disasm(word uint32) string {
 	if err != nil {
 		return fmt.Sprintf(".inst %#08x", word)
 	}
-	return arm64.GNUSyntax(in)
+	return columns(arm64.GNUSyntax(in))
+}
+
+// columns lays out objdump's "mnemonic<TAB>operands" in fixed columns.
+func columns(s string) string {
+	if m, ops, ok := strings.Cut(s, "\t"); ok {
+		return fmt.Sprintf("%-7s %s", m, ops)
+	}
+	return s
 }
 
 func mustSysReg(c *emu.CPU, name string) uint64 {
