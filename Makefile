@@ -13,6 +13,7 @@ demo:
 
 test:
 	$(GO) test ./...
+	@$(GO) run ./internal/oracle/cmd/oracles
 
 # Install the oracle packages when they are missing (needs root, as CI has).
 oracles:
