@@ -10,11 +10,12 @@ import (
 // with carry, conditional compare and select, the 1-, 2- and 3-source
 // operations.
 //
-// Not modelled, left without a row so that they decode as unallocated: the
-// PAC 1-source forms (PACIA..XPACD, opcode2=00001), PACGA, the FEAT_MTE
-// forms (IRG, GMI, SUBP, SUBPS), the FEAT_FlagM flag manipulations (RMIF,
-// SETF8, SETF16), the FEAT_CSSC forms (ABS, CNT, CTZ, SMAX, SMIN, UMAX,
-// UMIN) and the FEAT_CPA forms (ADDPT, SUBPT, MADDPT, MSUBPT).
+// The PAC 1-source forms (PACIA..XPACD, opcode2=00001) and PACGA are in
+// decode_pac.go. Not modelled, left without a row so that they decode as
+// unallocated: the FEAT_MTE forms (IRG, GMI, SUBP, SUBPS), the FEAT_FlagM
+// flag manipulations (RMIF, SETF8, SETF16), the FEAT_CSSC forms (ABS, CNT,
+// CTZ, SMAX, SMIN, UMAX, UMIN) and the FEAT_CPA forms (ADDPT, SUBPT,
+// MADDPT, MSUBPT).
 
 // Ops of the data processing (register) class. Unless said otherwise every
 // register operand is ZR-capable, and Sf selects W or X registers.

@@ -8,10 +8,10 @@ import "fmt"
 // acquire/release forms and LSE atomics of the class are in
 // decode_atomic.go.
 //
-// Not decoded (UNDEFINED), as features kpemu does not model: LDRAA/LDRAB
-// (FEAT_PAuth), STGP and the other tag forms (FEAT_MTE), CPY*/SET*
-// (FEAT_MOPS), LDAPUR/STLUR and relatives (FEAT_LRCPC2), LD64B/ST64B*
-// (FEAT_LS64).
+// LDRAA/LDRAB (FEAT_PAuth) are in decode_pac.go. Not decoded (UNDEFINED),
+// as features kpemu does not model: STGP and the other tag forms
+// (FEAT_MTE), CPY*/SET* (FEAT_MOPS), LDAPUR/STLUR and relatives
+// (FEAT_LRCPC2), LD64B/ST64B* (FEAT_LS64).
 //
 // One op covers the sizes and signedness of a manual instruction form:
 // LDRimm is LDR, LDRB, LDRH, LDRSB, LDRSH and LDRSW (immediate), told apart

@@ -147,7 +147,7 @@ func TestDecodeLdStUnallocated(t *testing.T) {
 		{0x88df7c20, "LDLAR (FEAT_LOR)"},
 		{0x889f7c20, "STLLR (FEAT_LOR)"},
 		{0x99400020, "LDAPUR (FEAT_LRCPC2)"},
-		{0xf8200420, "LDRAA (FEAT_PAuth)"},
+		{0xb8200420, "LDRAA with size 10"},
 		{0xd9200000, "STZGM (FEAT_MTE)"},
 		{0x19000000, "STLURB (FEAT_LRCPC2)"},
 		{0x19010440, "CPYFP (FEAT_MOPS)"},

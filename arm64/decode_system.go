@@ -137,7 +137,7 @@ func init() {
 		return fmt.Sprintf("sysl\t%s, #%d, C%d, C%d, #%d", in.Rt.GNU(true), op1, crn, crm, op2)
 	})
 	registerPrinter(MSRreg, func(in *Inst) string {
-		return "msr\t" + sysRegGNU(in.SysReg) + ", " + in.Rt.GNU(true)
+		return "msr\t" + strings.ToLower(SysRegWriteName(in.SysReg)) + ", " + in.Rt.GNU(true)
 	})
 	registerPrinter(MRS, func(in *Inst) string {
 		return "mrs\t" + in.Rt.GNU(true) + ", " + sysRegGNU(in.SysReg)
@@ -410,7 +410,9 @@ func printSys(in *Inst) string {
 	return s
 }
 
-// sysRegGNU names a system register operand of MRS or MSR as objdump
-// does: lower case, by name when the register is known (objdump 2.40 names
-// it in both directions, even a read-only register as MSR's operand).
+// sysRegGNU names the system register operand of MRS as objdump does:
+// lower case, by name when the register is known. (MSR prints
+// SysRegWriteName, which differs only where a read-only and a write-only
+// register share an encoding; objdump 2.40 otherwise names a register in
+// both directions, even a read-only one as MSR's operand.)
 func sysRegGNU(s SysReg) string { return strings.ToLower(SysRegName(s)) }
