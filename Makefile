@@ -30,8 +30,10 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# The real-kernel loading test needs a distribution arm64 vmlinux: fetched
+# once (Debian's linux-image-*-arm64-dbg, about a minute) and cached.
 ci: oracles fmt-check vet
-	KPEMU_REQUIRE_ORACLES=1 $(GO) test -tags unicorn -timeout 30m ./...
+	KPEMU_VMLINUX=$$(scripts/fetch-vmlinux.sh) KPEMU_REQUIRE_ORACLES=1 $(GO) test -tags unicorn -timeout 30m ./...
 	KPEMU_REQUIRE_ORACLES=1 $(GO) test -tags unicorn -timeout 30m -count=1 -run 'TestDifferential$$' ./emu/difftest -difftest.n=$(DIFFTEST_N)
 
 # Speed: guest instructions per second of the interpreter, plain and with a
