@@ -175,8 +175,8 @@ func TestReadELFKernelLike(t *testing.T) {
 	assert.Equal(t, uint64(kimage+0x100), img.Entry)
 }
 
-// FuzzReadELF feeds ReadELF arbitrary bytes: it must return, without
-// panicking, and allocate in proportion to the input whatever the headers
+// FuzzReadELF feeds ReadELF and ReadSymbols arbitrary bytes: they must
+// return, without panicking, and allocate in proportion to the input whatever the headers
 // say (the limit here is generous: 64 bytes for each byte of input, plus
 // 4 MiB for the fixed costs).
 func FuzzReadELF(f *testing.F) {
@@ -198,6 +198,15 @@ func FuzzReadELF(f *testing.F) {
 		}
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64*uint64(len(data))+4<<20 {
 			t.Fatalf("ReadELF of %d bytes allocated %d bytes", len(data), grew)
+		}
+		runtime.ReadMemStats(&before)
+		_, serr := ReadSymbols(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64*uint64(len(data))+4<<20 {
+			t.Fatalf("ReadSymbols of %d bytes allocated %d bytes", len(data), grew)
+		}
+		if err == nil && file.Image != nil && len(file.Image.Symbols) > 0 && serr != nil {
+			t.Fatalf("ReadELF found symbols, ReadSymbols failed: %v", serr)
 		}
 		if err == nil && file.Object != nil && objectSize(file.Object) < 1<<20 {
 			// What ReadELF accepts, the linker must handle without a

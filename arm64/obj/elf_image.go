@@ -2,6 +2,7 @@ package obj
 
 import (
 	"debug/elf"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -90,40 +91,19 @@ func secFlags(fl elf.SectionFlag) SectionFlags {
 	return r
 }
 
-// readImageSymbols lists the symbols of .symtab, or of .dynsym when the
-// file is stripped, as nm shows them: without the null symbol, file and
-// section symbols, and mapping symbols.
+// readImageSymbols gives an image the symbols of its .symtab (or .dynsym),
+// as nm -n lists them: by address, then name. A file without a symbol
+// table is an image without symbols.
 func readImageSymbols(f *fileReader, secs []*section, img *Image) error {
-	var st *section
-	for _, s := range secs {
-		if s.typ == elf.SHT_SYMTAB || s.typ == elf.SHT_DYNSYM && st == nil {
-			st = s
-		}
-	}
-	if st == nil {
-		return nil
-	}
-	syms, err := readSymtab(f, secs, st)
+	syms, err := listSymbols(f, secs)
 	if err != nil {
+		if errors.Is(err, ErrNoSymbols) {
+			return nil
+		}
 		return err
 	}
-	img.Symbols = make([]ImageSymbol, 0, len(syms))
-	for i := 1; i < len(syms); i++ {
-		s := &syms[i]
-		t := s.typ()
-		if t == elf.STT_FILE || t == elf.STT_SECTION || s.name == "" || isMappingSymbol(s.name) {
-			continue
-		}
-		p := symPlace{undef: s.undefined(), abs: s.absolute(), common: s.common(),
-			ifunc: t == elf.STT_GNU_IFUNC, unique: s.bind() == stbGNUUnique}
-		if s.inSection() {
-			sec := secs[s.shndx]
-			p.flags, p.noBits, p.debug = secFlags(sec.flags), sec.typ == elf.SHT_NOBITS, isDebugSection(sec.name)
-		}
-		img.Symbols = append(img.Symbols, ImageSymbol{Name: s.name, Addr: s.value, Size: s.size,
-			Kind: s.kind(), Binding: s.binding(), Type: nmType(s.binding(), s.kind(), p)})
-	}
-	sortSymbols(img.Symbols)
+	sortSymbols(syms)
+	img.Symbols = syms
 	return nil
 }
 

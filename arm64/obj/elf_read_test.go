@@ -27,9 +27,9 @@ func nmLines(t *testing.T, path string) []string {
 	return lines
 }
 
-// assertSymbolsMatchNM compares an image's symbols with nm's listing, as
-// multisets of "address letter name" lines (nm sorts by name).
-func assertSymbolsMatchNM(t *testing.T, img *Image, path string) {
+// assertSymbolsMatchNM compares symbols with nm's listing of the file at
+// path, as multisets of "address letter name" lines (nm sorts by name).
+func assertSymbolsMatchNM(t *testing.T, syms []ImageSymbol, path string) {
 	t.Helper()
 	want := map[string]int{}
 	for _, l := range nmLines(t, path) {
@@ -39,7 +39,7 @@ func assertSymbolsMatchNM(t *testing.T, img *Image, path string) {
 		want[l]++
 	}
 	got := map[string]int{}
-	for _, s := range img.Symbols {
+	for _, s := range syms {
 		got[fmt.Sprintf("%016x %c %s", s.Addr, s.Type, s.Name)]++
 	}
 	assert.Equal(t, want, got)
@@ -120,7 +120,7 @@ func TestReadELFExec(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, data, s.Data)
 	}
-	assertSymbolsMatchNM(t, img, out)
+	assertSymbolsMatchNM(t, img.Symbols, out)
 	assert.Empty(t, img.Relative)
 }
 

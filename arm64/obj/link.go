@@ -430,7 +430,7 @@ func (l *linker) image() (*Image, error) {
 					continue
 				}
 				sec := o.Sections[s.Section]
-				p.flags, p.noBits = sec.Flags, sec.Data == nil
+				p.section, p.flags, p.noBits = sec.Name, sec.Flags, sec.Data == nil
 			}
 			if s.Binding != BindLocal && !p.undef {
 				// A weak definition that a strong one replaced is not

@@ -8,9 +8,11 @@
 // result: LoadFile reads an ELF file of any kind kpemu supports, Load maps
 // an obj.Image, each segment with its permissions (a page shared by two
 // segments gets both), its bytes written and the rest, the bss, left zero.
-// The image's symbols become a symbols.Table, the kallsyms model, which
-// Load installs as the machine's symbolizer so that errors and traces
-// print sym+0xoff/0xsize.
+// The image's symbols, with the nm type letters arm64/obj gives them,
+// become a symbols.Table, the kallsyms model (symbols.Table.AddImage, the
+// image playing the kernel: its memory runs from its first segment to the
+// end of its last), which Load installs as the machine's symbolizer so
+// that errors and traces print sym+0xoff/0xsize.
 //
 // # Kernel images
 //

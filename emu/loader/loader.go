@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/kpemu/kpemu/arm64/obj"
 	"github.com/kpemu/kpemu/emu"
@@ -67,6 +66,13 @@ func Load(m *emu.Machine, img *obj.Image, opts *Options) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The image plays the kernel of its table: AddImage keeps the
+	// definitions kallsyms can hold, with obj's nm letters, and spans the
+	// segments as the image's memory.
+	table := &symbols.Table{}
+	if err := table.AddImage(img, ""); err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
 	mem := m.Memory()
 	var mapped []emu.Region
 	undo := func() {
@@ -86,11 +92,6 @@ func Load(m *emu.Machine, img *obj.Image, opts *Options) (*Loaded, error) {
 			undo()
 			return nil, fmt.Errorf("loader: %s: writing the segment at %#x: %w", img.Name, s.Addr, err)
 		}
-	}
-	table, err := symbolTable(img)
-	if err != nil {
-		undo()
-		return nil, err
 	}
 	if !o.NoSymbolizer {
 		m.SetSymbolizer(table)
@@ -156,35 +157,6 @@ func perm(p obj.Prot, user bool) emu.Perm {
 		r |= emu.PermUser
 	}
 	return r
-}
-
-// symbolTable makes the image's symbols a kallsyms table: the defined
-// symbols whose names the text forms can hold, and the segments as the
-// image's memory.
-func symbolTable(img *obj.Image) (*symbols.Table, error) {
-	syms := make([]symbols.Symbol, 0, len(img.Symbols))
-	for _, s := range img.Symbols {
-		switch s.Type {
-		case 'U', 'w', 'v':
-			continue // undefined: a reference, not a definition
-		}
-		if s.Name == "" || strings.ContainsAny(s.Name, " \t\n\v\f\r\x00") || s.Type <= ' ' || s.Type >= 0x7f {
-			continue
-		}
-		syms = append(syms, symbols.Symbol{Name: s.Name, Addr: s.Addr, Size: s.Size, Type: symbols.Type(s.Type)})
-	}
-	t, err := symbols.New(syms...)
-	if err != nil {
-		return nil, fmt.Errorf("loader: %s: %w", img.Name, err)
-	}
-	for _, s := range img.Segments {
-		if s.MemSize > 0 {
-			if err := t.AddRegion("", s.Addr, s.End()); err != nil {
-				return nil, fmt.Errorf("loader: %s: %w", img.Name, err)
-			}
-		}
-	}
-	return t, nil
 }
 
 // LoadFile loads the ELF file at path into m: an executable (ET_EXEC) at

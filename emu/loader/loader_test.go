@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,6 +159,13 @@ func TestLoadLinkedObjects(t *testing.T) {
 			}
 			assert.Equal(t, []emu.Perm{emu.PermRX | user, emu.PermRead | user, emu.PermRW | user}, perms)
 			assert.Equal(t, "scale+0x8/0x40", m.Symbolize(fn+8), "the machine names addresses")
+			// The image is the kernel of the table: its memory runs from
+			// its first segment to the end of its last
+			// (symbols.Table.AddImage).
+			_, end := img.Bounds()
+			assert.Equal(t, "calls+0x7/0x8", m.Symbolize(end-1))
+			assert.Equal(t, fmt.Sprintf("%#x", end), m.Symbolize(end), "past the image")
+			assert.Empty(t, l.Symbols.Modules())
 		})
 	}
 }

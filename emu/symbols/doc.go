@@ -8,12 +8,14 @@
 // A Table holds Symbols: a name, an address, a type letter (Type: T/t
 // text, D/d data, R/r read-only data, B/b bss, W/V weak, A absolute, ...;
 // upper case global, lower case local) and a module ("" for the kernel).
-// It is filled from ELF symbol tables (AddELF, ELFSymbols: the letters nm
-// prints), System.map text (ParseSystemMap) or /proc/kallsyms text
-// (ParseKallsyms, with its "[module]" column and the all-zero addresses a
-// restricted reader sees), and written back byte for byte in the two text
-// forms (WriteSystemMap, WriteKallsyms). It plugs into
-// emu.Config.Symbolizer.
+// It is filled from an image (AddImage: the symbols of an obj.Image with
+// the letters nm prints, which arm64/obj computes when it reads an ELF
+// file or links objects), from System.map text (ParseSystemMap) or from
+// /proc/kallsyms text (ParseKallsyms, with its "[module]" column and the
+// all-zero addresses a restricted reader sees), and written back byte for
+// byte in the two text forms (WriteSystemMap, WriteKallsyms). It plugs
+// into emu.Config.Symbolizer; emu/loader makes the table of the image it
+// loads the machine's symbolizer.
 //
 // Queries index the table once (a sort by address and one by name) and
 // then use binary search: LookupAddr does not allocate. A table of 150,000
@@ -32,7 +34,9 @@
 // order). An address is named after the first of its aliases:
 // kernel/kallsyms.c: get_symbol_pos walks back to it. A module's aliases
 // keep the module's symbol table order, of which
-// kernel/module/kallsyms.c: find_kallsyms_symbol takes the first.
+// kernel/module/kallsyms.c: find_kallsyms_symbol takes the first
+// (AddImage puts a module's local symbols first at each address, as its
+// symbol table does).
 //
 // Size and offset: kallsyms stores no sizes. The size of a symbol is the
 // distance from its address to the next higher symbol address of the same
@@ -49,7 +53,7 @@
 // Which addresses are covered: an address is looked up in the kernel if it
 // lies in the kernel's memory (kernel/kallsyms.c: is_ksym_addr), else in
 // the module whose memory holds it (module_address_lookup). That memory is
-// given by Regions (AddRegion; AddELF adds them from the sections) or,
+// given by Regions (AddRegion; AddImage adds them from the segments) or,
 // without them, by the span from the lowest symbol to the highest known
 // symbol end. An address outside it, or below an image's first symbol,
 // has no symbol.
@@ -97,5 +101,5 @@
 // trampoline symbols (they can be added as modules named "bpf" or
 // "__builtin__ftrace"), build IDs (%pSb), and the module type letters
 // that depend on exports (/proc/kallsyms prints a module symbol upper case
-// when exported; AddELF uses nm's letters).
+// when exported; AddImage uses nm's letters).
 package symbols

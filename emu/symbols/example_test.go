@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kpemu/kpemu/arm64/obj"
 	"github.com/kpemu/kpemu/emu"
 	"github.com/kpemu/kpemu/emu/symbols"
 )
@@ -99,4 +100,42 @@ func ExampleTable_WriteKallsyms() {
 	// Output:
 	// 0000000000000000 T _text
 	// 0000000000000000 t xfs_init	[xfs]
+}
+
+// Add a module: arm64/obj links the object (built here in memory;
+// obj.OpenELF reads a .o or .ko file) at a module address, and AddImage
+// adds its symbols with their nm letters and its segments as the module's
+// memory. The static init function and its global alias init_module share
+// an address: the local one, first in the module's symbol table, names it.
+func ExampleTable_AddImage() {
+	mod := &obj.Object{
+		Sections: []*obj.Section{{Name: ".text", Flags: obj.SecAlloc | obj.SecExec, Align: 4,
+			Data: make([]byte, 12), Size: 12}},
+		Symbols: []*obj.Symbol{
+			{Name: "mymod_init", Section: 0, Size: 8, Kind: obj.SymFunc, Binding: obj.BindLocal},
+			{Name: "helper", Section: 0, Value: 8, Size: 4, Kind: obj.SymFunc, Binding: obj.BindLocal},
+			{Name: "init_module", Section: 0, Size: 8, Kind: obj.SymFunc, Binding: obj.BindGlobal},
+		},
+	}
+	img, err := obj.Link([]*obj.Object{mod}, &obj.LinkOptions{Base: 0xffff80007a000000})
+	if err != nil {
+		panic(err)
+	}
+	tab := &symbols.Table{}
+	if err := tab.AddImage(img, "mymod"); err != nil {
+		panic(err)
+	}
+	fmt.Println(tab.SprintSymbol(0xffff80007a000004))
+	fmt.Println(tab.SprintSymbol(0xffff80007a00000b))
+	fmt.Println(tab.SprintSymbol(0xffff80007a00000c))
+	if err := tab.WriteKallsyms(os.Stdout, nil); err != nil {
+		panic(err)
+	}
+	// Output:
+	// mymod_init+0x4/0x8 [mymod]
+	// helper+0x3/0x4 [mymod]
+	// 0xffff80007a00000c
+	// ffff80007a000000 t mymod_init	[mymod]
+	// ffff80007a000000 T init_module	[mymod]
+	// ffff80007a000008 t helper	[mymod]
 }

@@ -12,12 +12,12 @@ import (
 )
 
 // Table is a kallsyms symbol table: the kernel's symbols and those of its
-// loaded modules. Build it with New or Add (and AddELF, AddRegion), then
+// loaded modules. Build it with New or Add (and AddImage, AddRegion), then
 // query it. The zero Table is empty and ready to use.
 //
 // Queries index the table on first use (one sort by address, one by name)
 // and then run without allocating; Add invalidates the index. Queries are
-// safe for concurrent use by several goroutines; Add, AddELF and AddRegion
+// safe for concurrent use by several goroutines; Add, AddImage and AddRegion
 // are not safe concurrently with anything else.
 type Table struct {
 	syms    []Symbol
@@ -90,8 +90,8 @@ func (t *Table) Add(syms ...Symbol) error {
 // memory and no other. One without runs from its lowest symbol to the
 // highest end of a symbol with a known Size: so its highest symbol, when
 // its size is not known, covers nothing, as the kernel's _end does
-// (is_kernel: _stext <= addr < _end). AddELF adds regions for the file's
-// sections.
+// (is_kernel: _stext <= addr < _end). AddImage adds regions for the
+// image's segments.
 func (t *Table) AddRegion(module string, start, end uint64) error {
 	if end <= start {
 		return fmt.Errorf("symbols: empty region [%#x, %#x)", start, end)

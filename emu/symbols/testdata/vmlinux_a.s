@@ -1,5 +1,5 @@
 // The first object of testdata/vmlinux.elf, a miniature vmlinux for the
-// ELF import tests (elf_test.go). Built, from emu/symbols, with
+// image tests (image_test.go). Built, from emu/symbols, with
 //
 //	aarch64-linux-gnu-as testdata/vmlinux_a.s -o /tmp/vmlinux_a.o
 //	aarch64-linux-gnu-as testdata/vmlinux_b.s -o /tmp/vmlinux_b.o
