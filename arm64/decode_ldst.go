@@ -22,6 +22,14 @@ import "fmt"
 // register; Imm the byte offset (scaled, sign-extended; for literals
 // relative to the instruction); Mode the addressing mode. PRFM keeps its
 // prefetch operation (the Rt field) in Imm2 and leaves Rt zero.
+//
+// Register offsets (LDRreg, STRreg, PRFMreg): Ext is the extend of Rm and
+// Amount the shift, 0 or Size, which is what the S bit (bit 12) selects.
+// For a byte access (Size 0) both S values shift by 0, yet they are
+// different encodings and GNU as writes them differently ("[x1, x2]" is
+// S = 0, "[x1, x2, lsl #0]" and "[x1, w2, uxtw #0]" are S = 1), so LDRreg
+// and STRreg record S = 1 of a byte access as Imm2 = 1; Imm2 is 0 for every
+// other access, whose S is Amount != 0 (regOffsetS).
 const (
 	LDRimm  Op = Op(ClassLdSt)*opsPerClass + iota // LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW (immediate): offset, pre, post
 	STRimm                                        // STR/STRB/STRH (immediate)
@@ -181,7 +189,11 @@ func decodeLdStImm9(w uint32, in *Inst) error {
 
 // decodeLdStRegOffset decodes the option and S fields of a register offset:
 // the extend of Rm (UXTW, LSL as UXTX, SXTW, SXTX; option<1> = 0 is
-// reserved) and the shift, 0 or size.
+// reserved) and the shift, 0 or size as S says. For a byte access the
+// amount "must be #0, encoded in S as 0 if omitted, or as 1 if present"
+// (Arm ARM C6.2 LDRB (register), <amount>): that S is kept in Imm2 (see the
+// op comment); the prefetch, whose Imm2 is prfop, has size 3 and never
+// needs it.
 func decodeLdStRegOffset(w uint32, in *Inst, size uint8) error {
 	option := bits(w, 15, 13)
 	if option&0b010 == 0 {
@@ -191,9 +203,39 @@ func decodeLdStRegOffset(w uint32, in *Inst, size uint8) error {
 	in.Ext = Extend(option)
 	if bit(w, 12) {
 		in.Amount = size
+		if size == 0 {
+			in.Imm2 = 1
+		}
 	}
 	in.Mode = AddrRegOffset
 	return nil
+}
+
+// regOffsetS returns the S bit of a register offset (LDRreg, STRreg,
+// PRFMreg, LDRregFP, STRregFP): set when the offset is shifted, or for a
+// byte access when Imm2 records it. PRFMreg's Imm2 is its prfop, not S.
+func regOffsetS(in *Inst) bool {
+	return in.Amount != 0 || in.Size == 0 && in.Imm2 == 1 && in.Op != PRFMreg
+}
+
+// regOffsetOperand prints [Xn|SP, Rm{, extend {#amount}}] as objdump does:
+// Rm is an X register for LSL (UXTX) and SXTX, a W register for UXTW and
+// SXTW; LSL without S is left out; an extend is always printed, its amount
+// whenever S is set, even when it is 0 (byte accesses).
+func regOffsetOperand(in *Inst) string {
+	xm := in.Ext&3 == 3
+	s := fmt.Sprintf("[%s, %s", in.Rn.GNU(true), in.Rm.GNU(xm))
+	shifted := regOffsetS(in)
+	switch {
+	case in.Ext == UXTX && shifted:
+		s += fmt.Sprintf(", lsl #%d", in.Amount)
+	case in.Ext == UXTX:
+	case shifted:
+		s += fmt.Sprintf(", %v #%d", in.Ext, in.Amount)
+	default:
+		s += ", " + in.Ext.String()
+	}
+	return s + "]"
 }
 
 func decodeLdStReg(w uint32, in *Inst) error {
@@ -335,22 +377,7 @@ func ldstAddr(in *Inst) string {
 	case AddrPostIndex:
 		return fmt.Sprintf("[%s], #%d", base, in.Imm)
 	case AddrRegOffset:
-		// Rm is an X register for LSL (UXTX) and SXTX, a W register for
-		// UXTW and SXTW. LSL with no shift is left out; an extend is
-		// always printed, its amount only when S is set.
-		xm := in.Ext&3 == 3
-		s := fmt.Sprintf("[%s, %s", base, in.Rm.GNU(xm))
-		shifted := bit(in.Word, 12)
-		switch {
-		case in.Ext == UXTX && shifted:
-			s += fmt.Sprintf(", lsl #%d", in.Amount)
-		case in.Ext == UXTX:
-		case shifted:
-			s += fmt.Sprintf(", %v #%d", in.Ext, in.Amount)
-		default:
-			s += ", " + in.Ext.String()
-		}
-		return s + "]"
+		return regOffsetOperand(in)
 	}
 	if in.Imm == 0 {
 		return "[" + base + "]"

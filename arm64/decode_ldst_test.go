@@ -47,7 +47,8 @@ var ldstCases = []struct {
 	{0xb8625820, "ldr\tw0, [x1, w2, uxtw #2]", Inst{Op: LDRreg, Rt: 0, Rn: 1, Rm: 2, Size: 2, Ext: UXTW, Amount: 2, Mode: AddrRegOffset}},
 	{0x38a2c820, "ldrsb\tx0, [x1, w2, sxtw]", Inst{Op: LDRreg, Rt: 0, Rn: 1, Rm: 2, Size: 0, Signed: true, Sf: true, Ext: SXTW, Mode: AddrRegOffset}},
 	{0x7862f820, "ldrh\tw0, [x1, x2, sxtx #1]", Inst{Op: LDRreg, Rt: 0, Rn: 1, Rm: 2, Size: 1, Ext: SXTX, Amount: 1, Mode: AddrRegOffset}},
-	{0x38227820, "strb\tw0, [x1, x2, lsl #0]", Inst{Op: STRreg, Rt: 0, Rn: 1, Rm: 2, Size: 0, Ext: UXTX, Mode: AddrRegOffset}},
+	{0x38227820, "strb\tw0, [x1, x2, lsl #0]", Inst{Op: STRreg, Rt: 0, Rn: 1, Rm: 2, Size: 0, Ext: UXTX, Imm2: 1, Mode: AddrRegOffset}},
+	{0x38a2d820, "ldrsb\tx0, [x1, w2, sxtw #0]", Inst{Op: LDRreg, Rt: 0, Rn: 1, Rm: 2, Size: 0, Signed: true, Sf: true, Ext: SXTW, Imm2: 1, Mode: AddrRegOffset}},
 	// Literal.
 	{0x58000040, "ldr\tx0, .+0x8", Inst{Op: LDRlit, Rt: 0, Size: 3, Sf: true, Imm: 8, Mode: AddrLiteral}},
 	{0x98ffffe1, "ldrsw\tx1, .-0x4", Inst{Op: LDRlit, Rt: 1, Size: 2, Sf: true, Signed: true, Imm: -4, Mode: AddrLiteral}},
@@ -118,6 +119,8 @@ func TestDecodeLdSt(t *testing.T) {
 		assert.Equal(t, want, in, "%08x %s", tc.word, tc.text)
 		assert.Equal(t, ClassLdSt, in.Op.Class(), "%08x", tc.word)
 		assert.Equal(t, tc.text, GNUSyntax(in), "%08x", tc.word)
+		in.Word = 0 // as an assembler builds it
+		assert.Equal(t, tc.text, GNUSyntax(in), "%08x printed from the fields", tc.word)
 	}
 }
 

@@ -41,7 +41,13 @@ import (
 //	                 Vd, #imm: Imm is the 64-bit pattern AdvSIMDExpandImm
 //	                 gives for op:cmode:imm8, applied to each 64-bit half
 //	                 (MVNI writes its inverse, ORR/BIC combine it with Vd).
-//	                 Size is the element size of the printed arrangement.
+//	                 Imm2 is op:cmode:imm8 itself (op<<12 | cmode<<8 |
+//	                 imm8), the immediate as written: several encodings
+//	                 expand to one pattern ("movi v0.4s, #0, lsl #8" and
+//	                 "movi v0.4s, #0"; "msl #16" of 0 and "msl #8" of 0xff),
+//	                 and the printer and Encode need the one it was.
+//	                 ModImmPattern(Imm2) is Imm. Size is the element size
+//	                 of the printed arrangement.
 //	ANDvec..BIF      Vd, Vn, Vm (bitwise; Size 0).
 //	ADDvec..ADDPvec  Vd, Vn, Vm, element-wise (the P forms pairwise over
 //	                 Vn:Vm).
@@ -489,9 +495,11 @@ func scalarDecoder(three bool) func(w uint32, in *Inst) error {
 	}
 }
 
-// isScalar reports whether a word is one of the scalar encodings (bit 28
-// set in the Advanced SIMD groups).
-func isScalar(in *Inst) bool { return bit(in.Word, 28) }
+// isScalar reports whether in is the scalar D form of a vector op: Size 3
+// without Sf, the 1D arrangement that the vector encodings reserve (see the
+// op comment). The ops that print such an Inst otherwise (FMOV, MOVI of a
+// D register, ADDP and DUP (scalar), INS, UMOV) have their own cases.
+func isScalar(in *Inst) bool { return in.Size == 3 && !in.Sf }
 
 // decodeVecLogic: the bitwise three-same ops, whose size field is part of
 // the opcode.
@@ -713,13 +721,21 @@ func advSIMDExpandImm(op bool, cmode uint32, imm8 uint64) uint64 {
 	return vfpExpandImm(uint32(imm8), 3)
 }
 
-// decodeModImm: the modified-immediate moves. Size records the element
-// size of the arrangement for the printer: B for the 8-bit MOVI, H for
-// the 16-bit forms, S for the 32-bit and single FMOV, D for the 64-bit
-// MOVI and double FMOV.
+// ModImmPattern returns the 64-bit pattern (the Imm of MOVI, MVNI,
+// ORRvecImm, BICvecImm and FMOVvecImm) that a modified immediate
+// op:cmode:imm8 (their Imm2: op<<12 | cmode<<8 | imm8) stands for: the
+// manual's AdvSIMDExpandImm. Bits of imm2 above bit 12 are ignored.
+func ModImmPattern(imm2 int64) uint64 {
+	return advSIMDExpandImm(imm2>>12&1 != 0, uint32(imm2>>8)&15, uint64(imm2)&0xff)
+}
+
+// decodeModImm: the modified-immediate moves. Imm2 keeps op:cmode:imm8
+// and Imm its expansion. Size records the element size of the arrangement
+// for the printer: B for the 8-bit MOVI, H for the 16-bit forms, S for the
+// 32-bit and single FMOV, D for the 64-bit MOVI and double FMOV.
 func decodeModImm(w uint32, in *Inst) error {
 	op, cmode := bit(w, 29), bits(w, 15, 12)
-	imm8 := uint64(bits(w, 18, 16)<<5 | bits(w, 9, 5))
+	imm8 := bits(w, 18, 16)<<5 | bits(w, 9, 5)
 	switch {
 	case cmode == 0b1111 && op && !bit(w, 30):
 		return unallocated("FMOV (vector, immediate) double with Q 0")
@@ -733,7 +749,8 @@ func decodeModImm(w uint32, in *Inst) error {
 		in.Size = 2
 	}
 	in.Rd, in.Sf = vreg(rd(w)), bit(w, 30)
-	in.Imm = int64(advSIMDExpandImm(op, cmode, imm8))
+	in.Imm2 = int64(bits(w, 29, 29)<<12 | cmode<<8 | imm8)
+	in.Imm = int64(ModImmPattern(in.Imm2))
 	return nil
 }
 
@@ -855,13 +872,12 @@ func fpImmString(v uint64, size uint8) string {
 }
 
 // printModImm writes MOVI, MVNI, ORR and BIC (vector, immediate) with the
-// imm8 and its shift as the encoding has them (LSL for the shifted forms,
-// MSL for the shifting-ones forms, the whole 64-bit pattern for the
-// 64-bit MOVI).
+// imm8 and its shift as the encoding (Imm2: op:cmode:imm8) has them (LSL
+// for the shifted forms, MSL for the shifting-ones forms, the whole 64-bit
+// pattern for the 64-bit MOVI).
 func printModImm(in *Inst, m, d string) string {
-	w := in.Word
-	cmode := bits(w, 15, 12)
-	imm8 := bits(w, 18, 16)<<5 | bits(w, 9, 5)
+	cmode := uint32(in.Imm2>>8) & 15
+	imm8 := uint32(in.Imm2) & 0xff
 	switch {
 	case in.Op == MOVI && in.Size == 3:
 		if !in.Sf {

@@ -25,7 +25,10 @@ import (
 //	                    3 D, 4 Q); Imm is the byte offset.
 //	LDURFP, STURFP      Rt, [Rn, #Imm] (unscaled signed imm9), Mode AddrOffset.
 //	LDRregFP, STRregFP  Rt, [Rn, Rm, Ext #Amount], Mode AddrRegOffset; Rm is
-//	                    ZR for 31; Amount is 0 or Size.
+//	                    ZR for 31; Amount is 0 or Size (the S bit). Imm2 is
+//	                    1 for a B register (Size 0) with S = 1, which shifts
+//	                    by 0 like S = 0 but is another encoding ("[x1, x2,
+//	                    lsl #0]"), and 0 otherwise, as for LDRreg.
 //	LDRlitFP            Rt, PC+Imm, Mode AddrLiteral; Size 2, 3 or 4.
 //	LDPFP..STNPFP       Rt, Rt2, [Rn, #Imm]; Size 2, 3 or 4; Mode AddrOffset,
 //	                    AddrPreIndex or AddrPostIndex (LDNP/STNP: offset).
@@ -302,24 +305,16 @@ func decodeFPLdStImm9(w uint32, in *Inst) error {
 	return nil
 }
 
-// decodeFPLdStReg: LDR/STR (register, SIMD&FP). option<1> must be 1
-// (UXTW, LSL/UXTX, SXTW, SXTX); S selects a shift by the access size.
+// decodeFPLdStReg: LDR/STR (register, SIMD&FP). The offset fields are
+// those of the general-purpose form (decodeLdStRegOffset: option<1> must be
+// 1; S selects a shift by the access size).
 func decodeFPLdStReg(w uint32, in *Inst) error {
 	size, err := fpLdStSize(w)
 	if err != nil {
 		return err
 	}
-	opt := bits(w, 15, 13)
-	if opt&0b010 == 0 {
-		return unallocated("register offset with option %03b", opt)
-	}
-	in.Rt, in.Rn, in.Rm, in.Size = Reg(rd(w)), sp(rn(w)), zr(rm(w)), size
-	in.Ext = Extend(opt)
-	if bit(w, 12) {
-		in.Amount = size
-	}
-	in.Mode = AddrRegOffset
-	return nil
+	in.Rt, in.Rn, in.Size = Reg(rd(w)), sp(rn(w)), size
+	return decodeLdStRegOffset(w, in, size)
 }
 
 // decodeFPLdrLit: LDR (literal, SIMD&FP); opc 00 S, 01 D, 10 Q, 11
@@ -494,21 +489,7 @@ func printFPLdSt(in *Inst) string {
 	case AddrLiteral:
 		return s + pcRel(in.Imm)
 	case AddrRegOffset:
-		// The extend is written except for LSL without S; the amount
-		// whenever S is set, even when it is 0 (B registers).
-		sf := in.Ext&1 == 1
-		s += "[" + in.Rn.GNU(true) + ", " + in.Rm.GNU(sf)
-		shifted := bit(in.Word, 12)
-		switch {
-		case in.Ext == UXTX && !shifted:
-		case in.Ext == UXTX:
-			s += fmt.Sprintf(", lsl #%d", in.Amount)
-		case shifted:
-			s += fmt.Sprintf(", %v #%d", in.Ext, in.Amount)
-		default:
-			s += ", " + in.Ext.String()
-		}
-		return s + "]"
+		return s + regOffsetOperand(in)
 	}
 	return s + memOperand(in)
 }

@@ -35,7 +35,7 @@ var simdLdStCases = []simdCase{
 	{0xbc4044c5, "ldr s5, [x6], #4", "ldr\ts5, [x6], #4", Inst{Op: LDRimmFP, Rt: 5, Rn: R(6), Size: 2, Imm: 4, Mode: AddrPostIndex}},
 	{0x7c1fefe7, "str h7, [sp, #-2]!", "str\th7, [sp, #-2]!", Inst{Op: STRimmFP, Rt: 7, Rn: SP, Size: 1, Imm: -2, Mode: AddrPreIndex}},
 	{0x3c626820, "ldr b0, [x1, x2]", "ldr\tb0, [x1, x2]", Inst{Op: LDRregFP, Rt: 0, Rn: R(1), Rm: R(2), Size: 0, Ext: UXTX, Mode: AddrRegOffset}},
-	{0x3c627820, "ldr b0, [x1, x2, lsl #0]", "ldr\tb0, [x1, x2, lsl #0]", Inst{Op: LDRregFP, Rt: 0, Rn: R(1), Rm: R(2), Size: 0, Ext: UXTX, Mode: AddrRegOffset}},
+	{0x3c627820, "ldr b0, [x1, x2, lsl #0]", "ldr\tb0, [x1, x2, lsl #0]", Inst{Op: LDRregFP, Rt: 0, Rn: R(1), Rm: R(2), Size: 0, Ext: UXTX, Imm2: 1, Mode: AddrRegOffset}},
 	{0x7c62d820, "ldr h0, [x1, w2, sxtw #1]", "ldr\th0, [x1, w2, sxtw #1]", Inst{Op: LDRregFP, Rt: 0, Rn: R(1), Rm: R(2), Size: 1, Ext: SXTW, Amount: 1, Mode: AddrRegOffset}},
 	{0x3cbff883, "str q3, [x4, xzr, sxtx #4]", "str\tq3, [x4, xzr, sxtx #4]", Inst{Op: STRregFP, Rt: 3, Rn: R(4), Rm: ZR, Size: 4, Ext: SXTX, Amount: 4, Mode: AddrRegOffset}},
 	{0xfc624be0, "ldr d0, [sp, w2, uxtw]", "ldr\td0, [sp, w2, uxtw]", Inst{Op: LDRregFP, Rt: 0, Rn: SP, Rm: R(2), Size: 3, Ext: UXTW, Mode: AddrRegOffset}},
@@ -109,22 +109,29 @@ var simdDataCases = []simdCase{
 	{0x1e204041, "fmov s1, s2", "fmov\ts1, s2", Inst{Op: FMOVreg, Rd: 1, Rn: 2, Size: 2}},
 	{0x1e2e1000, "fmov s0, #1.0", "fmov\ts0, #1.000000000000000000e+00", Inst{Op: FMOVimm, Rd: 0, Size: 2, Imm: 0x3f800000, Imm2: 0x70}},
 	{0x1e70901f, "fmov d31, #-2.5", "fmov\td31, #-2.500000000000000000e+00", Inst{Op: FMOVimm, Rd: 31, Size: 3, Imm: -0x3ffc000000000000, Imm2: 0x84}},
-	{0x6f00e400, "movi v0.2d, #0", "movi\tv0.2d, #0x0", Inst{Op: MOVI, Rd: 0, Size: 3, Sf: true, Imm: 0}},
-	{0x2f00e4a0, "movi d0, #0xff00ff", "movi\td0, #0xff00ff", Inst{Op: MOVI, Rd: 0, Size: 3, Imm: 0xff00ff}},
-	{0x4f002640, "movi v0.4s, #0x12, lsl #8", "movi\tv0.4s, #0x12, lsl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm: 0x0000120000001200}},
-	{0x4f00c640, "movi v0.4s, #0x12, msl #8", "movi\tv0.4s, #0x12, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm: 0x000012ff000012ff}},
-	{0x4f00e640, "movi v0.16b, #0x12", "movi\tv0.16b, #0x12", Inst{Op: MOVI, Rd: 0, Size: 0, Sf: true, Imm: 0x1212121212121212}},
-	{0x0f058561, "movi v1.4h, #0xab", "movi\tv1.4h, #0xab", Inst{Op: MOVI, Rd: 1, Size: 1, Imm: 0x00ab00ab00ab00ab}},
-	{0x0f056562, "movi v2.2s, #0xab, lsl #24", "movi\tv2.2s, #0xab, lsl #24", Inst{Op: MOVI, Rd: 2, Size: 2, Imm: -0x54ffffff55000000}},
-	{0x6f00a640, "mvni v0.8h, #0x12, lsl #8", "mvni\tv0.8h, #0x12, lsl #8", Inst{Op: MVNI, Rd: 0, Size: 1, Sf: true, Imm: 0x1200120012001200}},
-	{0x2f00d420, "mvni v0.2s, #0x1, msl #16", "mvni\tv0.2s, #0x1, msl #16", Inst{Op: MVNI, Rd: 0, Size: 2, Imm: 0x0001ffff0001ffff}},
-	{0x6f004420, "mvni v0.4s, #0x1, lsl #16", "mvni\tv0.4s, #0x1, lsl #16", Inst{Op: MVNI, Rd: 0, Size: 2, Sf: true, Imm: 0x0001000000010000}},
-	{0x6f003640, "bic v0.4s, #0x12, lsl #8", "bic\tv0.4s, #0x12, lsl #8", Inst{Op: BICvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x0000120000001200}},
-	{0x2f0797e0, "bic v0.4h, #0xff", "bic\tv0.4h, #0xff", Inst{Op: BICvecImm, Rd: 0, Size: 1, Imm: 0x00ff00ff00ff00ff}},
-	{0x4f001640, "orr v0.4s, #0x12", "orr\tv0.4s, #0x12", Inst{Op: ORRvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x0000001200000012}},
-	{0x0f04b403, "orr v3.4h, #0x80, lsl #8", "orr\tv3.4h, #0x80, lsl #8", Inst{Op: ORRvecImm, Rd: 3, Size: 1, Imm: -0x7fff7fff7fff8000}},
-	{0x4f03f600, "fmov v0.4s, #1.0", "fmov\tv0.4s, #1.000000000000000000e+00", Inst{Op: FMOVvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x3f8000003f800000}},
-	{0x6f04f400, "fmov v0.2d, #-2.0", "fmov\tv0.2d, #-2.000000000000000000e+00", Inst{Op: FMOVvecImm, Rd: 0, Size: 3, Sf: true, Imm: -0x4000000000000000}},
+	{0x6f00e400, "movi v0.2d, #0", "movi\tv0.2d, #0x0", Inst{Op: MOVI, Rd: 0, Size: 3, Sf: true, Imm: 0, Imm2: 0x1e00}},
+	{0x2f00e4a0, "movi d0, #0xff00ff", "movi\td0, #0xff00ff", Inst{Op: MOVI, Rd: 0, Size: 3, Imm: 0xff00ff, Imm2: 0x1e05}},
+	{0x4f002640, "movi v0.4s, #0x12, lsl #8", "movi\tv0.4s, #0x12, lsl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm: 0x0000120000001200, Imm2: 0x0212}},
+	{0x4f00c640, "movi v0.4s, #0x12, msl #8", "movi\tv0.4s, #0x12, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm: 0x000012ff000012ff, Imm2: 0x0c12}},
+	{0x4f00e640, "movi v0.16b, #0x12", "movi\tv0.16b, #0x12", Inst{Op: MOVI, Rd: 0, Size: 0, Sf: true, Imm: 0x1212121212121212, Imm2: 0x0e12}},
+	{0x0f058561, "movi v1.4h, #0xab", "movi\tv1.4h, #0xab", Inst{Op: MOVI, Rd: 1, Size: 1, Imm: 0x00ab00ab00ab00ab, Imm2: 0x08ab}},
+	{0x0f056562, "movi v2.2s, #0xab, lsl #24", "movi\tv2.2s, #0xab, lsl #24", Inst{Op: MOVI, Rd: 2, Size: 2, Imm: -0x54ffffff55000000, Imm2: 0x06ab}},
+	{0x6f00a640, "mvni v0.8h, #0x12, lsl #8", "mvni\tv0.8h, #0x12, lsl #8", Inst{Op: MVNI, Rd: 0, Size: 1, Sf: true, Imm: 0x1200120012001200, Imm2: 0x1a12}},
+	{0x2f00d420, "mvni v0.2s, #0x1, msl #16", "mvni\tv0.2s, #0x1, msl #16", Inst{Op: MVNI, Rd: 0, Size: 2, Imm: 0x0001ffff0001ffff, Imm2: 0x1d01}},
+	{0x6f004420, "mvni v0.4s, #0x1, lsl #16", "mvni\tv0.4s, #0x1, lsl #16", Inst{Op: MVNI, Rd: 0, Size: 2, Sf: true, Imm: 0x0001000000010000, Imm2: 0x1401}},
+	{0x6f003640, "bic v0.4s, #0x12, lsl #8", "bic\tv0.4s, #0x12, lsl #8", Inst{Op: BICvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x0000120000001200, Imm2: 0x1312}},
+	{0x2f0797e0, "bic v0.4h, #0xff", "bic\tv0.4h, #0xff", Inst{Op: BICvecImm, Rd: 0, Size: 1, Imm: 0x00ff00ff00ff00ff, Imm2: 0x19ff}},
+	{0x4f001640, "orr v0.4s, #0x12", "orr\tv0.4s, #0x12", Inst{Op: ORRvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x0000001200000012, Imm2: 0x0112}},
+	{0x0f04b403, "orr v3.4h, #0x80, lsl #8", "orr\tv3.4h, #0x80, lsl #8", Inst{Op: ORRvecImm, Rd: 3, Size: 1, Imm: -0x7fff7fff7fff8000, Imm2: 0x0b80}},
+	{0x4f03f600, "fmov v0.4s, #1.0", "fmov\tv0.4s, #1.000000000000000000e+00", Inst{Op: FMOVvecImm, Rd: 0, Size: 2, Sf: true, Imm: 0x3f8000003f800000, Imm2: 0x0f70}},
+	{0x6f04f400, "fmov v0.2d, #-2.0", "fmov\tv0.2d, #-2.000000000000000000e+00", Inst{Op: FMOVvecImm, Rd: 0, Size: 3, Sf: true, Imm: -0x4000000000000000, Imm2: 0x1f80}},
+	// Encodings of a pattern that another encoding also gives: Imm2 tells
+	// them apart.
+	{0x4f002400, "movi v0.4s, #0x0, lsl #8", "movi\tv0.4s, #0x0, lsl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm: 0, Imm2: 0x0200}},
+	{0x0f00c400, "movi v0.2s, #0, msl #8", "movi\tv0.2s, #0x0, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x000000ff000000ff, Imm2: 0x0c00}},
+	{0x0f00d400, "movi v0.2s, #0, msl #16", "movi\tv0.2s, #0x0, msl #16", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000ffff0000ffff, Imm2: 0x0d00}},
+	{0x0f07c7e0, "movi v0.2s, #0xff, msl #8", "movi\tv0.2s, #0xff, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000ffff0000ffff, Imm2: 0x0cff}},
+	{0x2f00b404, "bic v4.4h, #0x0, lsl #8", "bic\tv4.4h, #0x0, lsl #8", Inst{Op: BICvecImm, Rd: 4, Size: 1, Imm: 0, Imm2: 0x1b00}},
 	{0x4e221c20, "and v0.16b, v1.16b, v2.16b", "and\tv0.16b, v1.16b, v2.16b", Inst{Op: ANDvec, Rd: 0, Rn: 1, Rm: 2, Sf: true}},
 	{0x0e621c20, "bic v0.8b, v1.8b, v2.8b", "bic\tv0.8b, v1.8b, v2.8b", Inst{Op: BICvecReg, Rd: 0, Rn: 1, Rm: 2}},
 	{0x4ea11c20, "mov v0.16b, v1.16b", "mov\tv0.16b, v1.16b", Inst{Op: ORRvecReg, Rd: 0, Rn: 1, Rm: 1, Sf: true}},
@@ -252,6 +259,8 @@ func TestDecodeSIMD(t *testing.T) {
 			want.Word = tc.word
 			assert.Equal(t, want, got)
 			assert.Equal(t, tc.gnu, GNUSyntax(got))
+			got.Word = 0 // as an assembler builds it
+			assert.Equal(t, tc.gnu, GNUSyntax(got), "printed from the fields")
 		})
 	}
 }

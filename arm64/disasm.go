@@ -33,9 +33,11 @@ func registerPrinter(op Op, fn func(in *Inst) string) {
 // the form GNU as accepts, ".+0x10" or ".-0x4". For ADRP the offset is from
 // the instruction's 4 KiB page. Disasm prints the absolute target instead.
 //
-// A word that Decode rejects (in.Op is OpInvalid) prints as arm64asm
-// decodes it when arm64asm knows it (instructions kpemu does not model,
-// such as FP arithmetic), else as objdump prints undefined words,
+// The text depends on the Inst's fields only, not on Word, so that an Inst
+// built by hand (an assembler's, with Word 0) prints like the decoded one.
+// Only a word that Decode rejects (in.Op is OpInvalid) is printed from Word:
+// as arm64asm decodes it when arm64asm knows it (instructions kpemu does not
+// model, such as FP arithmetic), else as objdump prints undefined words,
 // ".inst\t0x%08x ; undefined".
 func GNUSyntax(in Inst) string {
 	text := rawSyntax(&in)
@@ -101,19 +103,25 @@ func pcOffset(in *Inst) (int64, bool) {
 // rawSyntax prints the instruction with PC-relative operands in the
 // ".+0x10" form: our printer for the op if the class registered one, else
 // arm64asm's GNU syntax brought to objdump's conventions, else objdump's
-// text for an undefined word.
+// text for an undefined word. arm64asm reads a word: for an op it is the
+// word Encode builds from the fields (Word only if Encode refuses them),
+// so that the text never depends on Word for a decoded op.
 func rawSyntax(in *Inst) string {
+	w := in.Word
 	if in.Op != OpInvalid && int(in.Op) < NumOps {
 		if p := printers[in.Op]; p != nil {
 			return p(in)
 		}
+		if enc, err := Encode(*in); err == nil {
+			w = enc
+		}
 	}
 	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], in.Word)
+	binary.LittleEndian.PutUint32(b[:], w)
 	if ai, err := arm64asm.Decode(b[:]); err == nil {
 		return normalizeArm64asm(arm64asm.GNUSyntax(ai))
 	}
-	return fmt.Sprintf(".inst\t0x%08x ; undefined", in.Word)
+	return fmt.Sprintf(".inst\t0x%08x ; undefined", w)
 }
 
 // normalizeArm64asm brings arm64asm's GNU syntax to objdump's: the one

@@ -252,9 +252,11 @@ func lsLdStSizeOpc(in *Inst, load bool) (size, opc uint32, err error) {
 // lsLdStRegOffset returns the Rm, option and S fields of a register
 // offset [Xn, Rm{, extend {#amount}}] (Arm ARM LDR (register)): the extend
 // is UXTW, LSL (UXTX), SXTW or SXTX, the amount 0 or log2 of the access
-// size. For a byte access both S values give amount 0; Encode writes
-// S = 0 (Inst has no field to tell "lsl #0" from no shift).
-func lsLdStRegOffset(in *Inst, size uint8) (uint32, error) {
+// size. For a byte access both S values give amount 0: byteS (Imm2 of
+// LDRreg, STRreg, LDRregFP, STRregFP; 0 for PRFMreg, whose Imm2 is prfop)
+// is 1 for S = 1 ("lsl #0"), and must be 0 for other sizes, whose S is
+// Amount != 0.
+func lsLdStRegOffset(in *Inst, size uint8, byteS int64) (uint32, error) {
 	m, err := lsRegZR(in, "offset register Rm", in.Rm)
 	if err != nil {
 		return 0, err
@@ -271,6 +273,15 @@ func lsLdStRegOffset(in *Inst, size uint8) (uint32, error) {
 		s = 1
 	default:
 		return 0, encodeError(in.Op, "offset shift amount %d, want 0 or %d", in.Amount, size)
+	}
+	switch {
+	case byteS == 0:
+	case byteS == 1 && size == 0:
+		s = 1
+	case byteS == 1:
+		return 0, encodeError(in.Op, "Imm2 1 (S of a byte access) with Size %d: S is Amount != 0", size)
+	default:
+		return 0, encodeError(in.Op, "Imm2 %d, want 0, or 1 for S = 1 of a byte access (lsl #0)", byteS)
 	}
 	return m<<16 | uint32(in.Ext)<<13 | s<<12, nil
 }
@@ -362,9 +373,9 @@ func encodeLdStImm9(in *Inst) (uint32, error) {
 }
 
 // encodeLdStReg encodes LDR/STR (register): size 111 0 00 opc 1 Rm option
-// S 10 Rn Rt.
+// S 10 Rn Rt; Imm2 is S of a byte access.
 func encodeLdStReg(in *Inst) (uint32, error) {
-	if err := lsCheckUnused(in, lsHasRn|lsHasRt|lsHasRm|lsHasSf|lsHasSize|lsHasExt|lsHasAmount|lsHasMode|lsHasSigned); err != nil {
+	if err := lsCheckUnused(in, lsHasRn|lsHasRt|lsHasRm|lsHasSf|lsHasSize|lsHasExt|lsHasAmount|lsHasMode|lsHasSigned|lsHasImm2); err != nil {
 		return 0, err
 	}
 	if err := lsCheckMode(in, AddrRegOffset); err != nil {
@@ -378,7 +389,7 @@ func encodeLdStReg(in *Inst) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	off, err := lsLdStRegOffset(in, in.Size)
+	off, err := lsLdStRegOffset(in, in.Size, in.Imm2)
 	if err != nil {
 		return 0, err
 	}
@@ -488,7 +499,7 @@ func encodePrefetch(in *Inst) (uint32, error) {
 	if err := lsCheckMode(in, AddrRegOffset); err != nil {
 		return 0, err
 	}
-	off, err := lsLdStRegOffset(in, 3)
+	off, err := lsLdStRegOffset(in, 3, 0)
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,9 @@
 package arm64
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Encoders of the scalar FP and Advanced SIMD data processing ops
 // (decode_simd.go). Arm ARM C4.1 "Data Processing -- Scalar
@@ -173,9 +176,8 @@ func encodeFMOVimm(in *Inst) (uint32, error) {
 }
 
 // simdModImmForms lists the op:cmode values of each modified-immediate op
-// by element size, in the order Encode tries them: the first that can
-// produce the pattern is the canonical encoding (Arm ARM C7.2 MOVI, MVNI,
-// ORR/BIC (vector, immediate), FMOV (vector, immediate)).
+// by element size (Arm ARM C7.2 MOVI, MVNI, ORR/BIC (vector, immediate),
+// FMOV (vector, immediate)), in the order ModImmEncoding tries them.
 func simdModImmForms(op Op, size uint8) (opBit uint32, cmodes []uint32) {
 	switch {
 	case op == MOVI && size == 0:
@@ -226,37 +228,57 @@ func simdModImm8(op bool, cmode uint32, v uint64) uint64 {
 	return uint64(imm8)
 }
 
+// ModImmEncoding returns the op:cmode:imm8 (the Imm2 of MOVI, MVNI,
+// ORRvecImm, BICvecImm and FMOVvecImm) that gives the 64-bit pattern
+// with elements of log2 size bytes, for an assembler given a value rather
+// than an imm8 and shift ("movi v0.2d, #0xff00ff00ff00ff00", "fmov
+// v0.4s, #1.0"). Where several encodings give the pattern (imm8 0 with any
+// LSL; MSL #8 of 0xff and MSL #16 of 0) it returns the first of
+// simdModImmForms: LSL #0, then MSL #8. ok is false when none does.
+func ModImmEncoding(op Op, size uint8, pattern uint64) (imm2 int64, ok bool) {
+	opBit, cmodes := simdModImmForms(op, size)
+	for _, cmode := range cmodes {
+		imm8 := simdModImm8(opBit == 1, cmode, pattern)
+		if advSIMDExpandImm(opBit == 1, cmode, imm8) == pattern {
+			return int64(opBit<<12|cmode<<8) | int64(imm8), true
+		}
+	}
+	return 0, false
+}
+
 // encodeModImm encodes the Advanced SIMD modified immediate ops: 0 Q op
-// 0111100000 abc cmode 0 1 defgh Rd. Imm is the 64-bit pattern (as the
-// decoder gives it), Size the element size; Encode finds op, cmode and
-// imm8. Where several encodings give the same pattern (imm8 0 with any
-// shift; MSL #8 of 0xff and MSL #16 of 0) the first cmode of
-// simdModImmForms is written.
+// 0111100000 abc cmode 0 1 defgh Rd, with op:cmode:imm8 from Imm2. Imm
+// (the pattern) and Size (the element size) are what the decoder derives
+// from it and must agree: op and cmode must be a form of the Op with that
+// element size, and Imm its expansion.
 func encodeModImm(in *Inst) (uint32, error) {
-	if err := lsCheckUnused(in, lsHasRd|lsHasSf|lsHasSize|lsHasImm); err != nil {
+	if err := lsCheckUnused(in, lsHasRd|lsHasSf|lsHasSize|lsHasImm|lsHasImm2); err != nil {
 		return 0, err
 	}
+	if in.Imm2 < 0 || in.Imm2 > 0x1fff {
+		return 0, encodeError(in.Op, "op:cmode:imm8 Imm2 %#x does not fit 13 bits", in.Imm2)
+	}
+	op, cmode, imm8 := uint32(in.Imm2>>12), uint32(in.Imm2>>8)&15, uint32(in.Imm2)&0xff
 	opBit, cmodes := simdModImmForms(in.Op, in.Size)
 	if cmodes == nil {
 		return 0, encodeError(in.Op, "element Size %d has no immediate form", in.Size)
 	}
+	if op != opBit || !slices.Contains(cmodes, cmode) {
+		return 0, encodeError(in.Op, "op:cmode:imm8 Imm2 %#x: op %d cmode %04b is not a form of element Size %d",
+			in.Imm2, op, cmode, in.Size)
+	}
 	if in.Op == FMOVvecImm && in.Size == 3 && !in.Sf {
 		return 0, encodeError(in.Op, "double precision needs the 2D arrangement (Sf)")
+	}
+	if want := ModImmPattern(in.Imm2); uint64(in.Imm) != want {
+		return 0, encodeError(in.Op, "pattern Imm %#x is not the expansion %#x of op:cmode:imm8 Imm2 %#x",
+			uint64(in.Imm), want, in.Imm2)
 	}
 	d, err := lsVReg(in, "destination Vd", in.Rd)
 	if err != nil {
 		return 0, err
 	}
-	v := uint64(in.Imm)
-	for _, cmode := range cmodes {
-		imm8 := simdModImm8(opBit == 1, cmode, v)
-		if advSIMDExpandImm(opBit == 1, cmode, imm8) != v {
-			continue
-		}
-		return 0x0f000400 | lsBool(in.Sf)<<30 | opBit<<29 | uint32(imm8>>5)<<16 | cmode<<12 |
-			uint32(imm8&0x1f)<<5 | d, nil
-	}
-	return 0, encodeError(in.Op, "pattern %#x has no encoding with element size %d", v, in.Size)
+	return 0x0f000400 | lsBool(in.Sf)<<30 | op<<29 | imm8>>5<<16 | cmode<<12 | (imm8&0x1f)<<5 | d, nil
 }
 
 // simdSameBase is the word of each three-register op with its fixed

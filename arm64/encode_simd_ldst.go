@@ -119,9 +119,9 @@ func encodeFPLdStImm(in *Inst) (uint32, error) {
 }
 
 // encodeFPLdStReg encodes LDR/STR (register, SIMD&FP): size 111 1 00 opc 1
-// Rm option S 10 Rn Rt.
+// Rm option S 10 Rn Rt; Imm2 is S of a B register access.
 func encodeFPLdStReg(in *Inst) (uint32, error) {
-	if err := lsCheckUnused(in, lsHasRn|lsHasRt|lsHasRm|lsHasSize|lsHasExt|lsHasAmount|lsHasMode); err != nil {
+	if err := lsCheckUnused(in, lsHasRn|lsHasRt|lsHasRm|lsHasSize|lsHasExt|lsHasAmount|lsHasMode|lsHasImm2); err != nil {
 		return 0, err
 	}
 	if err := lsCheckMode(in, AddrRegOffset); err != nil {
@@ -135,7 +135,7 @@ func encodeFPLdStReg(in *Inst) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	off, err := lsLdStRegOffset(in, in.Size)
+	off, err := lsLdStRegOffset(in, in.Size, in.Imm2)
 	if err != nil {
 		return 0, err
 	}

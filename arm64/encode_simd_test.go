@@ -9,17 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The FP/SIMD loads and stores ignore no bits. Their byte register offset
-// loses S as the general-purpose one does (encode_ldst_test.go).
-var lsSIMDLdStLossy = map[Op]lsLossy{
-	LDRregFP: {
-		match: func(w uint32) bool { return bits(w, 31, 30) == 0 && !bit(w, 23) && bit(w, 12) },
-		issue: lsLdStByteShift.issue,
-	},
-}
-
-func init() { lsSIMDLdStLossy[STRregFP] = lsSIMDLdStLossy[LDRregFP] }
-
 // Copy (Arm ARM C7.2 DUP (general), INS (element)): the imm5 bits above
 // the element size of DUP (general) and the imm4 bits below the element
 // size of INS (element) are "x" in the manual's encoding table; the
@@ -41,35 +30,13 @@ var lsSIMDIgnored = map[Op]lsIgnored{
 	},
 }
 
-// lsModImmShiftLost: decodeModImm keeps only the expanded 64-bit pattern
-// (Imm) and the element size, so encodings whose pattern another cmode
-// also gives cannot be told apart: imm8 0 with LSL #8/#16/#24 (or #8 for
-// 16-bit elements) is the pattern of LSL #0, MSL #8 of 0 is LSL #0 of
-// 0xff, and MSL #16 of 0 is MSL #8 of 0xff. Encode writes the first cmode
-// of its size (LSL #0, or MSL #8). Every other imm8 0 encoding is lossy.
-var lsModImmShiftLost = lsLossy{
-	match: func(w uint32) bool {
-		imm8 := bits(w, 18, 16)<<5 | bits(w, 9, 5)
-		switch bits(w, 15, 12) {
-		case 0b0000, 0b1000, 0b0001, 0b1001, 0b1110, 0b1111:
-			return false
-		}
-		return imm8 == 0
-	},
-	issue: "decoder issue: modified immediate keeps only the expanded pattern, so the shift (cmode) of imm8 0, and MSL #8 of 0xff vs MSL #16 of 0, are lost",
-}
-
-var lsSIMDLossy = map[Op]lsLossy{
-	MOVI: lsModImmShiftLost, MVNI: lsModImmShiftLost,
-	ORRvecImm: lsModImmShiftLost, BICvecImm: lsModImmShiftLost,
-}
-
+// The FP/SIMD loads and stores ignore no bits.
 func TestEncodeSIMDLdStRoundTrip(t *testing.T) {
-	lsRoundTrip(t, ClassSIMDLdSt, 12, nil, lsSIMDLdStLossy)
+	lsRoundTrip(t, ClassSIMDLdSt, 12, nil)
 }
 
 func TestEncodeSIMDRoundTrip(t *testing.T) {
-	lsRoundTrip(t, ClassSIMD, 13, lsSIMDIgnored, lsSIMDLossy)
+	lsRoundTrip(t, ClassSIMD, 13, lsSIMDIgnored)
 }
 
 func TestEncodeSIMDMutations(t *testing.T) {
@@ -91,7 +58,7 @@ func TestEncodeSIMDCoverage(t *testing.T) {
 }
 
 // The decode tests' words (assembled by GNU as) encode back from their
-// Inst, lossy words in Encode's canonical form.
+// Inst, ignored fields in their canonical form.
 func TestEncodeSIMDCases(t *testing.T) {
 	cases := append(append([]simdCase{}, simdLdStCases...), simdDataCases...)
 	require.NotEmpty(t, cases)
@@ -99,9 +66,6 @@ func TestEncodeSIMDCases(t *testing.T) {
 		got, err := Encode(tc.want)
 		require.NoError(t, err, tc.asm)
 		want := tc.word
-		if l, ok := lsSIMDLdStLossy[tc.want.Op]; ok && l.match(tc.word) {
-			want &^= 1 << 12 // S
-		}
 		if ign, ok := lsSIMDIgnored[tc.want.Op]; ok {
 			want = ign.canon(want)
 		}
@@ -109,8 +73,7 @@ func TestEncodeSIMDCases(t *testing.T) {
 	}
 }
 
-// Words written out here were assembled with aarch64-linux-gnu-as; the
-// lossy ones are Encode's choice among words of the same Inst.
+// Words written out here were assembled with aarch64-linux-gnu-as.
 func TestEncodeSIMDExamples(t *testing.T) {
 	for _, tc := range []struct {
 		text string
@@ -119,6 +82,8 @@ func TestEncodeSIMDExamples(t *testing.T) {
 	}{
 		{"ldr q1, [x2, #65520]", Inst{Op: LDRimmFP, Rt: 1, Rn: 2, Size: 4, Imm: 65520, Mode: AddrOffset}, 0x3dfffc41},
 		{"str b0, [x1, x2]", Inst{Op: STRregFP, Rt: 0, Rn: 1, Rm: 2, Ext: UXTX, Mode: AddrRegOffset}, 0x3c226820},
+		{"str b0, [x1, x2, lsl #0]", Inst{Op: STRregFP, Rt: 0, Rn: 1, Rm: 2, Ext: UXTX, Imm2: 1, Mode: AddrRegOffset}, 0x3c227820},
+		{"ldr b3, [x4, w5, uxtw #0]", Inst{Op: LDRregFP, Rt: 3, Rn: 4, Rm: 5, Ext: UXTW, Imm2: 1, Mode: AddrRegOffset}, 0x3c655883},
 		{"ldr q0, [x1, w2, uxtw #4]", Inst{Op: LDRregFP, Rt: 0, Rn: 1, Rm: 2, Size: 4, Ext: UXTW, Amount: 4, Mode: AddrRegOffset}, 0x3ce25820},
 		{"ldp q0, q1, [x2, #1008]", Inst{Op: LDPFP, Rt: 0, Rt2: 1, Rn: 2, Size: 4, Imm: 1008, Mode: AddrOffset}, 0xad5f8440},
 		{"ldr q31, .-1048576", Inst{Op: LDRlitFP, Rt: 31, Size: 4, Imm: -1 << 20, Mode: AddrLiteral}, 0x9c80001f},
@@ -126,9 +91,16 @@ func TestEncodeSIMDExamples(t *testing.T) {
 		{"ld4 {v1.d-v4.d}[1], [x0], #32", Inst{Op: LD4single, Rt: 1, Rn: 0, Rm: ZR, Size: 3, Imm2: 1, Imm: 32, Mode: AddrPostIndex}, 0x4dffa401},
 		{"ld1r {v0.16b}, [x1], x30", Inst{Op: LD1R, Rt: 0, Rn: 1, Rm: 30, Size: 0, Sf: true, Mode: AddrPostIndex}, 0x4ddec020},
 		{"movi v0.4s, #0", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true}, 0x4f000400},
-		{"movi v0.2s, #0xff, msl #8 (= msl #16 of 0)", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000ffff0000ffff}, 0x0f07c7e0},
-		{"mvni v1.8h, #0xff", Inst{Op: MVNI, Rd: 1, Size: 1, Sf: true, Imm: 0x00ff00ff00ff00ff}, 0x6f0787e1},
-		{"fmov v2.2s, #-31.0", Inst{Op: FMOVvecImm, Rd: 2, Size: 2, Imm: -0x3e07ffff3e080000}, 0x0f05f7e2},
+		{"movi v0.4s, #0x0, lsl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Sf: true, Imm2: 0x0200}, 0x4f002400},
+		{"movi v0.2s, #0xff, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000ffff0000ffff, Imm2: 0x0cff}, 0x0f07c7e0},
+		{"movi v0.2s, #0, msl #16", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000ffff0000ffff, Imm2: 0x0d00}, 0x0f00d400},
+		{"movi v0.2s, #0, msl #8", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x000000ff000000ff, Imm2: 0x0c00}, 0x0f00c400},
+		{"movi v1.4h, #0, lsl #8", Inst{Op: MOVI, Rd: 1, Size: 1, Imm2: 0x0a00}, 0x0f00a401},
+		{"mvni v1.8h, #0xff", Inst{Op: MVNI, Rd: 1, Size: 1, Sf: true, Imm: 0x00ff00ff00ff00ff, Imm2: 0x18ff}, 0x6f0787e1},
+		{"mvni v2.8h, #0x0, lsl #8", Inst{Op: MVNI, Rd: 2, Size: 1, Sf: true, Imm2: 0x1a00}, 0x6f00a402},
+		{"orr v3.4s, #0, lsl #24", Inst{Op: ORRvecImm, Rd: 3, Size: 2, Sf: true, Imm2: 0x0700}, 0x4f007403},
+		{"bic v4.4h, #0x0, lsl #8", Inst{Op: BICvecImm, Rd: 4, Size: 1, Imm2: 0x1b00}, 0x2f00b404},
+		{"fmov v2.2s, #-31.0", Inst{Op: FMOVvecImm, Rd: 2, Size: 2, Imm: -0x3e07ffff3e080000, Imm2: 0x0fbf}, 0x0f05f7e2},
 		{"fmov s3, #0.125", Inst{Op: FMOVimm, Rd: 3, Size: 2, Imm: 0x3e000000, Imm2: 0x40}, 0x1e281003},
 		{"dup v0.8h, w1", Inst{Op: DUPgen, Rd: 0, Rn: 1, Size: 1, Sf: true}, 0x4e020c20},
 		{"mov v0.h[7], v1.h[3]", Inst{Op: INSelem, Rd: 0, Rn: 1, Size: 1, Imm: 7, Imm2: 3}, 0x6e1e3420},
@@ -217,12 +189,20 @@ func TestEncodeSIMDErrors(t *testing.T) {
 		{"FMOV not representable", Inst{Op: FMOVimm, Rd: 0, Size: 2, Imm: 0x3f800001}, "value 0x3f800001 is not an FMOV immediate"},
 		{"FMOV zero", Inst{Op: FMOVimm, Rd: 0, Size: 3, Imm: 0}, "value 0x0 is not an FMOV immediate"},
 		{"FMOV imm8 mismatch", Inst{Op: FMOVimm, Rd: 0, Size: 2, Imm: 0x3f800000, Imm2: 1}, "imm8 Imm2 1 does not match the value 0x3f800000 (imm8 112)"},
-		{"MOVI 32-bit pattern", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000120100001201}, "pattern 0x120100001201 has no encoding with element size 2"},
-		{"MOVI halves differ", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x12}, "pattern 0x12 has no encoding"},
-		{"MOVI 64-bit not a byte mask", Inst{Op: MOVI, Rd: 0, Size: 3, Sf: true, Imm: 0x0100}, "pattern 0x100 has no encoding"},
-		{"ORR of bytes", Inst{Op: ORRvecImm, Rd: 0, Size: 0, Imm: 0x0101010101010101}, "element Size 0 has no immediate form"},
+		{"MOVI pattern not the expansion", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000120100001201, Imm2: 0x0012}, "pattern Imm 0x120100001201 is not the expansion 0x1200000012 of op:cmode:imm8 Imm2 0x12"},
+		{"MOVI pattern without Imm2", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000001200000012}, "pattern Imm 0x1200000012 is not the expansion 0x0"},
+		{"MOVI shift lost", Inst{Op: MOVI, Rd: 0, Size: 2, Imm: 0x0000120000001200, Imm2: 0x0012}, "is not the expansion 0x1200000012"},
+		{"MOVI 64-bit byte mask", Inst{Op: MOVI, Rd: 0, Size: 3, Sf: true, Imm: 0x0100, Imm2: 0x1e02}, "is not the expansion 0xff00"},
+		{"MOVI cmode of ORR", Inst{Op: MOVI, Rd: 0, Size: 2, Imm2: 0x0100}, "op 0 cmode 0001 is not a form of element Size 2"},
+		{"MOVI op of MVNI", Inst{Op: MOVI, Rd: 0, Size: 2, Imm2: 0x1000}, "op 1 cmode 0000 is not a form of element Size 2"},
+		{"MOVI cmode of another size", Inst{Op: MOVI, Rd: 0, Size: 1, Imm2: 0x0200}, "op 0 cmode 0010 is not a form of element Size 1"},
+		{"MVNI cmode of the 64-bit MOVI", Inst{Op: MVNI, Rd: 0, Size: 1, Imm2: 0x1e00}, "op 1 cmode 1110 is not a form of element Size 1"},
+		{"FMOV vector cmode of MOVI", Inst{Op: FMOVvecImm, Rd: 0, Size: 2, Imm2: 0x0e70}, "op 0 cmode 1110 is not a form of element Size 2"},
+		{"Imm2 too wide", Inst{Op: MOVI, Rd: 0, Size: 2, Imm2: 0x2000}, "op:cmode:imm8 Imm2 0x2000 does not fit 13 bits"},
+		{"Imm2 negative", Inst{Op: BICvecImm, Rd: 0, Size: 2, Imm2: -1}, "op:cmode:imm8 Imm2 -0x1 does not fit 13 bits"},
+		{"ORR of bytes", Inst{Op: ORRvecImm, Rd: 0, Size: 0, Imm: 0x0101010101010101, Imm2: 0x0e01}, "element Size 0 has no immediate form"},
 		{"MVNI of D", Inst{Op: MVNI, Rd: 0, Size: 3, Sf: true}, "element Size 3 has no immediate form"},
-		{"FMOV vector double 1D", Inst{Op: FMOVvecImm, Rd: 0, Size: 3, Imm: 0x3ff0000000000000}, "double precision needs the 2D arrangement"},
+		{"FMOV vector double 1D", Inst{Op: FMOVvecImm, Rd: 0, Size: 3, Imm: 0x3ff0000000000000, Imm2: 0x1f70}, "double precision needs the 2D arrangement"},
 		{"shift right 0", Inst{Op: SSHR, Rd: 0, Rn: 1, Size: 2, Sf: true, Imm: 0}, "shift Imm 0 is not in 1..32"},
 		{"shift right too far", Inst{Op: USRA, Rd: 0, Rn: 1, Size: 3, Imm: 65}, "shift Imm 65 is not in 1..64"},
 		{"shift left too far", Inst{Op: SHL, Rd: 0, Rn: 1, Size: 0, Imm: 8}, "shift Imm 8 is not in 0..7"},
@@ -250,4 +230,58 @@ func TestEncodeSIMDErrors(t *testing.T) {
 			assert.Contains(t, ee.Error(), tc.want, tc.name)
 		}
 	}
+}
+
+// ModImmEncoding finds, for the pattern of every modified-immediate word,
+// an op:cmode:imm8 of the same op and element size that Encode accepts
+// and that expands to the pattern: the word's own, except for the imm8 0
+// encodings that an earlier form of simdModImmForms also gives (0 with a
+// shift, MSL #8 of 0 is 0xff, MSL #16 of 0 is MSL #8 of 0xff).
+func TestModImmEncoding(t *testing.T) {
+	words, other := 0, 0
+	for v := uint32(0); v < 1<<13; v++ {
+		for _, q := range []uint32{0, 1} {
+			w := 0x0f000400 | q<<30 | v>>12<<29 | v>>8&15<<12 | v>>5&7<<16 | v&31<<5
+			in, err := Decode(w)
+			if err != nil {
+				continue
+			}
+			require.Contains(t, []Op{MOVI, MVNI, ORRvecImm, BICvecImm, FMOVvecImm}, in.Op, "%08x", w)
+			require.Equal(t, int64(v), in.Imm2, "%08x", w)
+			words++
+			imm2, ok := ModImmEncoding(in.Op, in.Size, uint64(in.Imm))
+			require.True(t, ok, "%08x %s", w, GNUSyntax(in))
+			assert.Equal(t, uint64(in.Imm), ModImmPattern(imm2), "%08x", w)
+			canon := in
+			canon.Imm2 = imm2
+			got, err := Encode(canon)
+			require.NoError(t, err, "%08x", w)
+			if imm2 != in.Imm2 {
+				other++
+				assert.Zero(t, v&0xff, "%08x %s: another encoding %08x", w, GNUSyntax(in), got)
+			} else {
+				assert.Equal(t, w, got)
+			}
+		}
+	}
+	t.Logf("%d words, %d with an earlier encoding of their pattern", words, other)
+	assert.NotZero(t, other)
+
+	for _, tc := range []struct {
+		op      Op
+		size    uint8
+		pattern uint64
+	}{
+		{MOVI, 2, 0x0000120100001201},
+		{MOVI, 2, 0x12},
+		{MOVI, 3, 0x0100},
+		{ORRvecImm, 0, 0x0101010101010101},
+		{FMOVvecImm, 2, 0x3f8000013f800001},
+	} {
+		_, ok := ModImmEncoding(tc.op, tc.size, tc.pattern)
+		assert.False(t, ok, "%v size %d %#x", tc.op, tc.size, tc.pattern)
+	}
+	imm2, ok := ModImmEncoding(MOVI, 2, 0x0000ffff0000ffff)
+	assert.True(t, ok)
+	assert.Equal(t, int64(0x0cff), imm2, "msl #8 of 0xff before msl #16 of 0")
 }

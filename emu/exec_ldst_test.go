@@ -101,6 +101,9 @@ func TestLdStLoadImmediateAndRegister(t *testing.T) {
 		{"ldr w0, [x1, w2, sxtw #2]", 0xb862d820, ldstBuf + 8, 0xffff_fffe, 0x83828180, 0},
 		{"ldrb w0, [x1, w2, uxtw]", 0x38624820, 0, 0xffff_ffff_0000_0009, 0x09, 0},
 		{"ldrsb x0, [x1, x2]", 0x38a26820, 0, 3, 0xffffffffffffff83, 0},
+		// S = 1 of a byte access shifts by 0, as S = 0 does.
+		{"ldrb w0, [x1, x2, lsl #0]", 0x38627820, 0, 9, 0x09, 0},
+		{"ldrsb x0, [x1, w2, sxtw #0]", 0x38a2d820, ldstBuf + 8, 0xffff_fffd, 0xffffffffffffff85, 0},
 		{"ldrsh w0, [x1, x2, sxtx #1]", 0x78e2f820, ldstBuf + 8, ^uint64(3), 0xffff8180, 0},
 	} {
 		t.Run(tc.asm, func(t *testing.T) {
@@ -144,6 +147,7 @@ func TestLdStStore(t *testing.T) {
 		{"stur w0, [x1, #-4]", 0xb81fc020, ldstBuf + 8, 0, 4, 4, 0},
 		{"str x0, [x1, w2, sxtw #3]", 0xf822d820, ldstBuf + 8, 0xffff_ffff, 0, 8, 0},
 		{"strh w0, [x1, x2]", 0x78226820, 0, 6, 6, 2, 0},
+		{"strb w0, [x1, x2, lsl #0]", 0x38227820, 0, 5, 5, 1, 0},
 	} {
 		t.Run(tc.asm, func(t *testing.T) {
 			m, c := ldstMachine(t, nil, tc.word)

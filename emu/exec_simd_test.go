@@ -115,6 +115,25 @@ func TestSIMDStoreSizes(t *testing.T) {
 	}, readMem(t, m, testData, 33))
 }
 
+// S = 1 of a B register access ("lsl #0") shifts the offset by 0, as S = 0
+// does (Arm ARM C7.2 LDR (register, SIMD&FP)).
+func TestSIMDByteRegisterOffsetS(t *testing.T) {
+	m := newTestMachine(t, nil,
+		0x3c627820, // ldr b0, [x1, x2, lsl #0]
+		0x3c227860, // str b0, [x3, x2, lsl #0]
+	)
+	require.NoError(t, m.Memory().Write(testData, simdPattern(0x40, 16)))
+	require.NoError(t, m.Memory().Write(testData+0x100, make([]byte, 8)))
+	c := m.CPU(0)
+	c.SetX(1, testData)
+	c.SetX(2, 5)
+	c.SetX(3, testData+0x100)
+	vset(c, 0, simdAll)
+	stepN(t, m, 2)
+	assert.Equal(t, [2]uint64{0x45, 0}, vget(c, 0))
+	assert.Equal(t, []byte{0, 0, 0, 0, 0, 0x45, 0, 0}, readMem(t, m, testData+0x100, 8))
+}
+
 func TestSIMDAddressingModes(t *testing.T) {
 	m := newTestMachine(t, nil,
 		0x3cc10c00, // ldr q0, [x0, #16]!
@@ -704,6 +723,12 @@ var simdOpCases = []simdOpCase{
 	{0x0f04b403, "orr v3.4h, #0x80, lsl #8", vm{3: {0x0001000200030004, 5}}, nil, vm{3: {0x8001800280038004, 0}}, nil},
 	{0x4f03f600, "fmov v0.4s, #1.0", nil, nil, vm{0: {0x3f8000003f800000, 0x3f8000003f800000}}, nil},
 	{0x6f04f400, "fmov v0.2d, #-2.0", nil, nil, vm{0: {0xc000000000000000, 0xc000000000000000}}, nil},
+	// Encodings whose pattern another encoding also gives.
+	{0x4f002400, "movi v0.4s, #0x0, lsl #8", nil, nil, vm{0: {0, 0}}, nil},
+	{0x0f00c400, "movi v0.2s, #0x0, msl #8", nil, nil, vm{0: {0x000000ff000000ff, 0}}, nil},
+	{0x0f00d400, "movi v0.2s, #0x0, msl #16", nil, nil, vm{0: {0x0000ffff0000ffff, 0}}, nil},
+	{0x6f00a402, "mvni v2.8h, #0x0, lsl #8", nil, nil, vm{2: {^uint64(0), ^uint64(0)}}, nil},
+	{0x2f00b404, "bic v4.4h, #0x0, lsl #8", vm{4: {0x1234, 0x5678}}, nil, vm{4: {0x1234, 0}}, nil},
 
 	// Bitwise.
 	{0x4e221c20, "and v0.16b, v1.16b, v2.16b", vm{1: simdL1, 2: simdL2}, nil, vm{0: {simdL1[0] & simdL2[0], simdL1[1] & simdL2[1]}}, nil},
