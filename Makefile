@@ -3,7 +3,7 @@
 # packages (Debian) and runs every test with the oracles required.
 
 GO        ?= go
-ORACLES   := libunicorn-dev binutils-aarch64-linux-gnu
+ORACLES   := libunicorn-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu
 DIFFTEST_N ?= 1000000
 
 .PHONY: demo test ci oracles bench vet fmt-check fuzz

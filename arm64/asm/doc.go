@@ -76,16 +76,23 @@
 // handler's relocations and literals count. A handler that panics gives an
 // "internal error" for its statement, never a crash.
 //
-// Implemented so far: add, adds, sub, subs, cmp, cmn, tst (insn_arith.go);
-// mov of general-purpose registers and immediates, movz, movn, movk
-// (insn_mov.go); b, bl, b.<cond> and b<cond>, cbz, cbnz, tbz, tbnz, br,
-// blr, ret, adr, adrp (insn_branch.go); ldr, ldrb, ldrh, ldrsb, ldrsh,
-// ldrsw, str, strb, strh and their ldur/stur and ldtr/sttr forms, ldp,
-// stp, ldpsw, ldnp, stnp, prfm, prfum (insn_ldst.go); nop and the other
-// named hints, hint, bti, psb, tsb, brk, svc, hvc, smc, hlt, udf, dmb,
-// dsb, isb, ssbb, pssbb, sb, clrex, mrs, msr (insn_system.go); ldadd and
-// stadd in all orderings and sizes (insn_atomic.go, whose registerAtomic
-// also serves the other LSE operations).
+// Every instruction the decoder knows assembles, with the aliases GNU as
+// accepts, one file per family: add/sub/cmp/cmn/tst with immediates,
+// shifted and extended registers (insn_arith.go); mov and movz/movn/movk
+// (insn_mov.go); logical, neg/mvn/ngc, adc/sbc (insn_logic.go,
+// insn_dp.go); bitfield moves and their aliases, shifts, extr
+// (insn_bitfield.go); conditional select and compare (insn_condsel.go);
+// multiply, divide, CRC32 and the 1- and 2-source operations
+// (insn_muldiv.go); the PAC data-processing forms (insn_dp.go); branches
+// (insn_branch.go) and their PAC forms, eret, drps, dcps (insn_pac.go,
+// insn_sys.go); loads and stores in every addressing mode with literal
+// pools (insn_ldst.go); exclusives and acquire/release (insn_excl.go);
+// the LSE atomics, swp, cas and casp (insn_atomic.go, insn_lse.go); hints,
+// barriers, exception generation, mrs/msr (insn_system.go); sys, sysl,
+// dc, ic, at, tlbi (insn_sys.go); FP/SIMD loads and stores, structure
+// loads and stores, and the SIMD data-processing subset (insn_simd_ldst.go,
+// insn_simd.go). A mnemonic may have several handlers (ldr takes general
+// and FP registers); they are tried in order.
 //
 // # Adding a class
 //

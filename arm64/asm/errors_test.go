@@ -50,7 +50,7 @@ func TestErrorMessages(t *testing.T) {
 		{"add x0, x1 x2", "t.s:1:12: expected ',' or end of line after operand 2 ('x1') but found 'x2'"},
 		{"ldr x0, [#1]", "t.s:1:10: expected a base register after '[' but found '#'"},
 		{"ldr x0, [x1, x2, foo]", "t.s:1:18: expected an extend or shift (lsl, uxtw, sxtw, sxtx) but found 'foo'"},
-		{"ldr x0, [x1]!", "t.s:1:13: '!' (pre-index) needs an immediate offset"},
+		{"ldr x0, [x1]!", "t.s:1:9: '!' (pre-index) needs an immediate offset"},
 		{"ldr x0, [x1], v0", "t.s:1:15: expected a post-index increment"},
 		{"ld1 {v0.16b, v2.16b}, [x0]", "t.s:1:14: registers of a list must be consecutive: 'v2.16b' after 'v0.16b'"},
 		{"ld1 {v0.16b, v1.8b}, [x0]", "register list mixes arrangements"},

@@ -72,17 +72,9 @@ func atomicOp(c *Ctx, spec atomicSpec, o []Operand, store bool) (arm64.Inst, err
 			return arm64.Inst{}, err
 		}
 	}
-	m, base, err := c.MemBase(o[n-1])
+	// [xn] or [xn, #0] with a literal 0, as GNU as takes it.
+	base, err := c.BaseOnly(o[n-1])
 	if err != nil {
-		return arm64.Inst{}, err
-	}
-	if m.Mode != arm64.AddrOffset {
-		return arm64.Inst{}, c.Expected(o[n-1], "[xn] (atomics take no offset)")
-	}
-	if v, err := c.MemOffset(m, 0); err != nil || v != 0 {
-		if err == nil {
-			err = c.Expected(*m.Offset, "#0 (atomics take no offset)")
-		}
 		return arm64.Inst{}, err
 	}
 	return arm64.Inst{Op: spec.op, Size: uint8(size), Sf: sf, Rs: s, Rt: t, Rn: base,

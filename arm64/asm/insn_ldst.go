@@ -79,6 +79,13 @@ func (c *Ctx) MemBase(o Operand) (*Mem, arm64.Reg, error) {
 // none is written. For ":lo12:sym" it returns the low 12 bits of a
 // number, or 0 and a relocation of type lo12 for a symbol; lo12 == 0
 // refuses relocation operators.
+// errPreIndexOffset is the error for `[xn]!`, which the parser accepts
+// because LDRAA/LDRAB take it (a zero pre-index); every other instruction
+// needs an offset before the '!'.
+func errPreIndexOffset(c *Ctx, o Operand) error {
+	return c.Errorf(o, "'!' (pre-index) needs an immediate offset: [xn, #imm]!")
+}
+
 func (c *Ctx) MemOffset(m *Mem, lo12 obj.RelocType) (int64, error) {
 	if m.Offset == nil {
 		return 0, nil
@@ -246,7 +253,10 @@ func loadStore(c *Ctx, mn ldstMn, o []Operand) (arm64.Inst, error) {
 		}
 		return c.immOutOfRange(*m.Offset, what)
 	case arm64.AddrPreIndex, arm64.AddrPostIndex:
-		if mn.form != formLDR || m.Offset == nil {
+		if m.Offset == nil {
+			return arm64.Inst{}, errPreIndexOffset(c, o[1])
+		}
+		if mn.form != formLDR {
 			return arm64.Inst{}, c.Errorf(o[1], "'%s' has no pre- or post-index form", mn.name)
 		}
 		v, err := c.MemOffset(m, 0)
@@ -335,7 +345,7 @@ func loadStorePair(c *Ctx, p pairMn, o []Operand) (arm64.Inst, error) {
 			return arm64.Inst{}, c.Errorf(o[2], "'%s' has only the offset form [xn{, #imm}]", p.name)
 		}
 		if m.Offset == nil {
-			return arm64.Inst{}, c.Expected(o[2], "an immediate post-index increment")
+			return arm64.Inst{}, errPreIndexOffset(c, o[2])
 		}
 	default:
 		return arm64.Inst{}, c.Expected(o[2], "[xn{, #imm}], [xn, #imm]! or [xn], #imm")

@@ -1,6 +1,9 @@
 package asm
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/kpemu/kpemu/arm64"
 )
 
@@ -167,10 +170,30 @@ func assembleMSR(c *Ctx, o []Operand) (arm64.Inst, error) {
 		v, err := c.ImmRange(o[1], 0, f.max)
 		return arm64.Inst{Op: arm64.MSRimm, Imm: v, Imm2: f.field}, err
 	}
+	if in, ok := msrImmGeneric(o); ok {
+		return in, nil
+	}
 	s, err := c.SysReg(o[0])
 	if err != nil {
 		return arm64.Inst{}, err
 	}
 	t, err := c.X(o[1], WithZR)
 	return arm64.Inst{Op: arm64.MSRreg, Rt: t, SysReg: s}, err
+}
+
+// msrImmGeneric reads `msr s0_<op1>_c4_c<m>_<op2>, xzr`: GNU as's (and
+// objdump's) spelling of an MSR (immediate) whose immediate has no
+// field-name form (a one-bit PSTATE field with CRm above 1): op0 0 is the
+// PSTATE space, CRm the immediate.
+func msrImmGeneric(o []Operand) (arm64.Inst, bool) {
+	if o[0].Kind != KindName || o[1].Kind != KindGPR || !strings.EqualFold(o[1].Text, "xzr") {
+		return arm64.Inst{}, false
+	}
+	var op1, crm, op2 int
+	var tail string
+	n, _ := fmt.Sscanf(strings.ToLower(o[0].Name), "s0_%d_c4_c%d_%d%s", &op1, &crm, &op2, &tail)
+	if n != 3 || op1 < 0 || op1 > 7 || crm < 0 || crm > 15 || op2 < 0 || op2 > 7 {
+		return arm64.Inst{}, false
+	}
+	return arm64.Inst{Op: arm64.MSRimm, Imm: int64(crm), Imm2: int64(op1<<3 | op2)}, true
 }

@@ -82,8 +82,8 @@ func TestEncodeErrorReported(t *testing.T) {
 	assert.Contains(t, err.Error(), "t.s:1:2: cannot encode 'zztest.noencoder'")
 }
 
-// TestMnemonicsDocumented: every pilot mnemonic has a handler, and the
-// handlers cover nothing twice by accident.
+// TestPilotMnemonics: every pilot mnemonic has a handler. (A mnemonic may
+// have several, from several files: ldr takes general and FP registers.)
 func TestPilotMnemonics(t *testing.T) {
 	have := map[string]bool{}
 	for _, m := range Mnemonics() {
@@ -95,11 +95,6 @@ func TestPilotMnemonics(t *testing.T) {
 		"nop", "yield", "paciasp", "autiasp", "bti", "hint", "psb", "brk", "svc", "udf", "dmb", "dsb", "isb",
 		"ssbb", "pssbb", "sb", "clrex", "mrs", "msr", "ldadd", "ldaddal", "ldaddlh", "stadd", "staddlb"} {
 		assert.True(t, have[m], m)
-	}
-	for m, hs := range handlers {
-		if len(hs) > 1 && m[:min(len(m), 7)] != "zztest." {
-			t.Errorf("%s has %d handlers: the pilot registers each mnemonic once", m, len(hs))
-		}
 	}
 }
 

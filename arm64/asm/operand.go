@@ -489,7 +489,10 @@ func parseMem(c *cursor) (Operand, error) {
 	}
 	if c.peek().is("!") {
 		bang := c.next()
-		if m.Mode != arm64.AddrOffset || m.Offset == nil {
+		// `[xn]!` (no offset) is GNU as's and objdump's spelling of a
+		// zero pre-index for LDRAA/LDRAB; the other instructions refuse a
+		// pre-index without an offset themselves.
+		if m.Mode != arm64.AddrOffset {
 			return op, errorAt(bang.pos, "'!' (pre-index) needs an immediate offset: [xn, #imm]!")
 		}
 		m.Mode = arm64.AddrPreIndex

@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/kpemu/kpemu/arm64/obj"
@@ -162,8 +163,13 @@ func perm(p obj.Prot, user bool) emu.Perm {
 // LoadFile loads the ELF file at path into m: an executable (ET_EXEC) at
 // its addresses, a position-independent image (ET_DYN: a static PIE, the
 // Linux kernel's vmlinux) at its link addresses or at Options.Base, a
-// relocatable object (ET_REL) linked at Options.Base.
+// relocatable object (ET_REL) linked at Options.Base. A ".s" file is
+// assembly source (GNU as syntax): it is assembled with arm64/asm and
+// linked at Options.Base like an object (see LoadFiles).
 func LoadFile(m *emu.Machine, path string, opts *Options) (*Loaded, error) {
+	if IsSource(path) || filepath.Ext(path) == ".S" {
+		return LoadFiles(m, []string{path}, opts)
+	}
 	var o Options
 	if opts != nil {
 		o = *opts

@@ -13,7 +13,8 @@ func main() {
 	var skipped []string
 	for _, o := range []struct{ cmd, pkg, suites string }{
 		{"aarch64-linux-gnu-objdump", "binutils-aarch64-linux-gnu", "disassembly vs objdump (arm64)"},
-		{"aarch64-linux-gnu-as", "binutils-aarch64-linux-gnu", "assembler and symbol tests vs GNU as (arm64, emu/symbols)"},
+		{"aarch64-linux-gnu-as", "binutils-aarch64-linux-gnu", "assembler, relocation and symbol tests vs GNU as and ld (arm64/asm, arm64/obj)"},
+		{"aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu", "rebuild of the committed C test objects (internal/kernellib)"},
 	} {
 		if _, err := exec.LookPath(o.cmd); err != nil {
 			skipped = append(skipped, fmt.Sprintf("%s: %s is missing (apt-get install %s)", o.suites, o.cmd, o.pkg))
