@@ -3,6 +3,7 @@ package loader
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -121,6 +122,30 @@ func TestRealVmlinux(t *testing.T) {
 			break
 		}
 	}
+
+	callRealKernelFunctions(t, m, l)
+}
+
+// callRealKernelFunctions calls functions of the real kernel by name, as a
+// user of kpemu would: gcd and int_sqrt from lib/math (compiled C), strlen
+// and memchr from arch/arm64/lib (hand-written assembly).
+func callRealKernelFunctions(t *testing.T, m *emu.Machine, l *Loaded) {
+	const stack, scratch uint64 = 0xffff_8000_7000_0000, 0xffff_8000_7100_0000
+	require.NoError(t, m.Map(stack, 0x10000, emu.PermRW))
+	require.NoError(t, m.Map(scratch, 0x1000, emu.PermRW))
+	require.NoError(t, m.Memory().Write(scratch, []byte("kernel_clone\x00")))
+	call := func(name string, args ...uint64) uint64 {
+		t.Helper()
+		fn, ok := l.Addr(name)
+		require.True(t, ok, name)
+		x0, err := m.Call(context.Background(), fn, args, &emu.CallOptions{SP: stack + 0x10000, Budget: 1_000_000})
+		require.NoError(t, err, name)
+		return x0
+	}
+	assert.Equal(t, uint64(21), call("gcd", 1071, 462))
+	assert.Equal(t, uint64(1000), call("int_sqrt", 1_000_000))
+	assert.Equal(t, uint64(12), call("strlen", scratch))
+	assert.Equal(t, scratch+6, call("memchr", scratch, '_', 13))
 }
 
 func mapsEqual(a, b map[string]int) bool {
