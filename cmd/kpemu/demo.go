@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -10,26 +9,30 @@ import (
 
 	"github.com/kpemu/kpemu/arm64"
 	"github.com/kpemu/kpemu/emu"
+	"github.com/kpemu/kpemu/emu/loader"
 )
 
-// gcdWords is a kernel-style function (assembled with GNU as 2.40):
-//
-//	gcd:	paciasp
-//		stp	x29, x30, [sp, #-16]!
-//		mov	x29, sp
-//	1:	cbz	x1, 2f
-//		udiv	x2, x0, x1
-//		msub	x2, x2, x1, x0
-//		mov	x0, x1
-//		mov	x1, x2
-//		b	1b
-//	2:	ldp	x29, x30, [sp], #16
-//		autiasp
-//		ret
-var gcdWords = []uint32{
-	0xd503233f, 0xa9bf7bfd, 0x910003fd, 0xb40000c1, 0x9ac10802, 0x9b018042,
-	0xaa0103e0, 0xaa0203e1, 0x17fffffb, 0xa8c17bfd, 0xd50323bf, 0xd65f03c0,
-}
+// gcdSource is a kernel-style function, assembled by kpemu's own
+// assembler when the demo starts.
+const gcdSource = `
+	.text
+	.globl	gcd
+	.type	gcd, %function
+gcd:
+	paciasp
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+1:	cbz	x1, 2f
+	udiv	x2, x0, x1
+	msub	x2, x2, x1, x0
+	mov	x0, x1
+	mov	x1, x2
+	b	1b
+2:	ldp	x29, x30, [sp], #16
+	autiasp
+	ret
+	.size	gcd, .-gcd
+`
 
 const (
 	codeBase  uint64 = 0xffff_8000_1000_0000
@@ -38,49 +41,30 @@ const (
 	brkOffset        = 0x10 // the udiv
 )
 
-// oneSymbol names addresses inside gcd in the kernel's %pS form.
-type oneSymbol struct {
-	name       string
-	addr, size uint64
-}
-
-// objdump names an address as objdump -d does inside <...>.
-func (s oneSymbol) objdump(a uint64) (string, bool) {
-	if a < s.addr || a >= s.addr+s.size {
-		return "", false
-	}
-	if a == s.addr {
-		return s.name, true
-	}
-	return fmt.Sprintf("%s+%#x", s.name, a-s.addr), true
-}
-
-func (s oneSymbol) Symbolize(a uint64) (string, bool) {
-	if a < s.addr || a >= s.addr+s.size {
-		return "", false
-	}
-	return fmt.Sprintf("%s+%#x/%#x", s.name, a-s.addr, s.size), true
-}
-
 func demo(w io.Writer) error {
 	ctx := context.Background()
-	sym := oneSymbol{"gcd", codeBase, uint64(4 * len(gcdWords))}
-	m, err := emu.New(&emu.Config{Symbolizer: sym})
+	m, err := emu.New(nil)
 	if err != nil {
 		return err
 	}
-	if err := m.Map(codeBase, emu.PageSize, emu.PermRX); err != nil {
+	l, err := loader.LoadSource(m, "gcd.s", []byte(gcdSource), &loader.Options{Base: codeBase})
+	if err != nil {
 		return err
 	}
+	gcd, _ := l.Symbols.LookupName("gcd")
 	if err := m.Map(stackBase, stackSize, emu.PermRW); err != nil {
 		return err
 	}
-	code := make([]byte, 4*len(gcdWords))
-	for i, word := range gcdWords {
-		binary.LittleEndian.PutUint32(code[4*i:], word)
-	}
-	if err := m.Memory().Write(codeBase, code); err != nil {
-		return err
+	// objdump names a branch target <sym+0xoff> (no size).
+	objdumpSym := func(a uint64) (string, bool) {
+		loc, ok := l.Symbols.LookupAddr(a)
+		if !ok {
+			return "", false
+		}
+		if loc.Offset == 0 {
+			return loc.Symbol.Name, true
+		}
+		return fmt.Sprintf("%s+%#x", loc.Symbol.Name, loc.Offset), true
 	}
 	c := m.CPU(0)
 	c.SetSP(stackBase + stackSize)
@@ -89,7 +73,7 @@ func demo(w io.Writer) error {
 	fmt.Fprintf(w, "kpemu demo: a kernel-style function on the emulated arm64 machine\n\n")
 	fmt.Fprintf(w, "machine: %d CPU at EL%d, MIDR_EL1 %#x, FEAT_LSE=%v FEAT_PAuth=%v (paciasp/autiasp execute as NOPs)\n",
 		m.CPUs(), c.EL(), mustSysReg(c, "MIDR_EL1"), f.LSE, f.PAuth)
-	fmt.Fprintf(w, "gcd: %d instructions at %#x, stack at %#x\n\n", len(gcdWords), codeBase, stackBase)
+	fmt.Fprintf(w, "gcd: assembled from source by kpemu, %d instructions at %#x, stack at %#x\n\n", gcd.Size/4, gcd.Addr, stackBase)
 
 	// 1. Trace a call, instruction by instruction.
 	fmt.Fprintf(w, "1. gcd(1071, 462), every instruction traced by a code hook:\n\n")
@@ -117,14 +101,14 @@ func demo(w io.Writer) error {
 		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-66s %s", pending, strings.Join(changed, " ")), " "))
 		pending = ""
 	}
-	trace := m.AddCodeHook(codeBase, codeBase+sym.size-1, func(c *emu.CPU, pc uint64, in *arm64.Inst) {
+	trace := m.AddCodeHook(gcd.Addr, gcd.Addr+gcd.Size-1, func(c *emu.CPU, pc uint64, in *arm64.Inst) {
 		flush()
 		snapshot()
-		pending = fmt.Sprintf("  %-16s %08x  %s", m.Symbolize(pc), in.Word, columns(arm64.Disasm(*in, pc, sym.objdump)))
+		pending = fmt.Sprintf("  %-16s %08x  %s", m.Symbolize(pc), in.Word, columns(arm64.Disasm(*in, pc, objdumpSym)))
 	})
 	snapshot()
 	start := c.Retired()
-	x0, err := m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	x0, err := m.Call(ctx, gcd.Addr, []uint64{1071, 462}, nil)
 	flush()
 	if err != nil {
 		return err
@@ -133,14 +117,14 @@ func demo(w io.Writer) error {
 	fmt.Fprintf(w, "\n  returned x0 = %d after %d instructions\n\n", x0, c.Retired()-start)
 
 	// 2. A BRK over an instruction, taken to a Go handler.
-	orig, err := m.Memory().ReadU32(codeBase + brkOffset)
+	orig, err := m.Memory().ReadU32(gcd.Addr + brkOffset)
 	if err != nil {
 		return err
 	}
 	const brk4 = 0xd4200080 // brk #0x4, the immediate arm64 kprobes use
 	fmt.Fprintf(w, "2. brk #0x4 written over %s (%s); a Go handler takes the exception:\n\n",
-		m.Symbolize(codeBase+brkOffset), disasm(orig))
-	if err := m.Memory().WriteU32(codeBase+brkOffset, brk4); err != nil {
+		m.Symbolize(gcd.Addr+brkOffset), disasm(orig))
+	if err := m.Memory().WriteU32(gcd.Addr+brkOffset, brk4); err != nil {
 		return err
 	}
 	hits := 0
@@ -160,18 +144,18 @@ func demo(w io.Writer) error {
 		}
 		return true, nil
 	})
-	x0, err = m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	x0, err = m.Call(ctx, gcd.Addr, []uint64{1071, 462}, nil)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\n  returned x0 = %d; the handler ran %d time(s)\n\n", x0, hits)
 
 	// 3. Nobody handles a BRK: the run stops with a typed error that says where.
-	if err := m.Memory().WriteU32(codeBase+brkOffset, 0xd4200020); err != nil { // brk #0x1
+	if err := m.Memory().WriteU32(gcd.Addr+brkOffset, 0xd4200020); err != nil { // brk #0x1
 		return err
 	}
 	fmt.Fprintf(w, "3. brk #0x1 with no handler for its class stops the run with an error:\n\n")
-	_, err = m.Call(ctx, codeBase, []uint64{1071, 462}, nil)
+	_, err = m.Call(ctx, gcd.Addr, []uint64{1071, 462}, nil)
 	var ee *emu.ExceptionError
 	if !errors.As(err, &ee) {
 		return fmt.Errorf("an unhandled BRK should stop the run with an *emu.ExceptionError, got %v", err)
