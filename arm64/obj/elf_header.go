@@ -204,6 +204,24 @@ func describeELF(b []byte) string {
 
 // readHeader reads and checks the ELF header: only ELF64 little-endian
 // EM_AARCH64 files are accepted.
+// readHeaders reads and checks the file header and the section headers,
+// the start of every reader of an ELF file.
+func readHeaders(r io.ReaderAt) (*fileReader, *header, []*section, error) {
+	f, err := newFileReader(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	h, err := readHeader(f)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	secs, err := readSections(f, h)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return f, h, secs, nil
+}
+
 func readHeader(f *fileReader) (*header, error) {
 	first, _ := f.read(0, min(f.size, 64), "the ELF header")
 	if len(first) < 4 || string(first[:4]) != elf.ELFMAG {

@@ -33,15 +33,7 @@ func ReadELF(r io.ReaderAt) (file *File, err error) {
 			file, err = nil, fmt.Errorf("elf: malformed file (reader panic: %v)", p)
 		}
 	}()
-	f, err := newFileReader(r)
-	if err != nil {
-		return nil, err
-	}
-	h, err := readHeader(f)
-	if err != nil {
-		return nil, err
-	}
-	secs, err := readSections(f, h)
+	f, h, secs, err := readHeaders(r)
 	if err != nil {
 		return nil, err
 	}

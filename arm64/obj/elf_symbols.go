@@ -38,15 +38,7 @@ func ReadSymbols(r io.ReaderAt) (syms []ImageSymbol, err error) {
 			syms, err = nil, fmt.Errorf("elf: malformed file (reader panic: %v)", p)
 		}
 	}()
-	f, err := newFileReader(r)
-	if err != nil {
-		return nil, err
-	}
-	h, err := readHeader(f)
-	if err != nil {
-		return nil, err
-	}
-	secs, err := readSections(f, h)
+	f, _, secs, err := readHeaders(r)
 	if err != nil {
 		return nil, err
 	}
