@@ -112,8 +112,9 @@ func newMachine(t *testing.T, stack uint64, user bool) *emu.Machine {
 func TestLoadLinkedObjects(t *testing.T) {
 	dir := t.TempDir()
 	var objs []*obj.Object
-	for name, src := range map[string]string{"main": srcMain, "helper": srcHelper} {
-		f, err := obj.OpenELF(assemble(t, dir, name, src))
+	// In a fixed order: the link order decides the layout the test checks.
+	for _, o := range []struct{ name, src string }{{"main", srcMain}, {"helper", srcHelper}} {
+		f, err := obj.OpenELF(assemble(t, dir, o.name, o.src))
 		require.NoError(t, err)
 		objs = append(objs, f.Object)
 	}
