@@ -1,26 +1,79 @@
-// Package kprobe will be the Linux arm64 kprobe subsystem running "in the
-// kernel" of an emu.Machine: it will own the probe table, patch BRK #4
-// over probed instructions through the machine's text-patching path,
-// handle the BRK exceptions by immediate (#4 probe hit, #6 end of the
-// out-of-line step, #7 kretprobe return), run pre- and post-handlers,
-// execute the original instruction from an XOL slot or simulate it, and
-// reproduce register_kprobe's checks and errno values, nmissed, aggregated
-// probes and kretprobes, per kernel-version profile. The behaviour it
-// follows is described in the project's kprobes-arm64 reference, written
-// from the Linux sources (arch/arm64/kernel/probes/ and kernel/kprobes.c);
-// the vocabulary is the kernel's, Go-cased.
+// Package kprobe is the Linux arm64 kprobe subsystem running "in the
+// kernel" of an emu.Machine: it owns the probe table, patches BRK #4 over
+// probed instructions through the machine's text-patching path, handles
+// the BRK exceptions by immediate, runs pre- and post-handlers, executes
+// the original instruction from an XOL slot or simulates it, and
+// reproduces register_kprobe's checks and errno values, nmissed and
+// aggregated probes, per kernel-version profile. The behaviour it follows
+// is described in the project's kprobes-arm64 reference, written from the
+// Linux sources (arch/arm64/kernel/probes/ and kernel/kprobes.c); the
+// vocabulary is the kernel's, Go-cased.
 //
-// Implemented so far, the pure layer that needs no machine:
+// # Using it
+//
+// New(m, opts) is init_kprobes: it installs the machine's handler for EL1
+// BRK exceptions (EC 0x3C), which dispatches on the BRK immediate to break
+// hooks (RegisterKernelBreakHook; kprobes registers #4 and #6, users may
+// add their own for raw BRKs). Give it the symbol table the loader
+// returned (Options.Symbols): names are resolved and addresses checked
+// with it, and the XOL slot pages are added to it as kprobe_insn_page
+// [__builtin__kprobes], so slots show by name in errors and traces.
+//
+//	s, err := kprobe.New(m, &kprobe.Options{Symbols: loaded.Symbols})
+//	kp := &kprobe.Kprobe{SymbolName: "kernel_clone", PreHandler: pre}
+//	err = s.RegisterKprobe(kp) // errors.Is(err, kprobe.EINVAL) ...
+//	defer s.UnregisterKprobe(kp)
+//
+// Errors of the kernel-facing API are *Error values carrying the Linux
+// errno (errors.Is(err, kprobe.ENOENT)); the kernel's deaths (BUG() on an
+// unrecoverable reentry, die("Oops - BRK")) are *Oops errors that stop the
+// machine's run.
+//
+// # The runtime (reference §5)
+//
+// Everything goes through the CPU's real exception path: the armed BRK #4
+// is executed by the CPU, which takes the exception (ESR_EL1 0xF2000004,
+// ELR_EL1 = the probe address, SPSR_EL1 = PSTATE, DAIF masked); the
+// handler builds PtRegs from that state (X0..X30, the interrupted SP, PC =
+// ELR_EL1, PSTATE = SPSR_EL1), runs the kernel's state machine
+// (current_kprobe, KPROBE_HIT_ACTIVE/HIT_SS/HIT_SSDONE/REENTER, the saved
+// DAIF bits, one level of reentry) and writes PtRegs back before the
+// machine's ERET. An INSN_GOOD instruction runs from its 8-byte slot (the
+// instruction, then BRK #6) with D, A, I and F masked; BRK #6 ends the
+// step, restores DAIF, calls the post-handler and resumes at the probe
+// address + 4. An INSN_GOOD_NO_SLOT instruction is simulated on PtRegs in
+// the BRK #4 exception. A pre-handler returning non-zero resumes at the
+// PC it set. Handlers may call guest code (emu.Machine.Call): a probe hit
+// there counts in NMissed and runs without its handlers, as in the
+// kernel.
+//
+// # Implemented
 //
 //   - Version: kernel-version profiles (V5_4, V6_1, V6_12 for the 6.12
 //     stable series, V6_17 = Default) whose switches are named after the
 //     kernel changes that introduced them.
 //   - PtRegs: struct pt_regs with the kernel's accessor helpers.
-//   - ArmKprobeDecodeInsn / ArmProbeDecodeInsn: instruction
-//     classification exactly as decode-insn.c does it, on raw words with
-//     the kernel's mask tests, including the exclusive-sequence scan and
-//     the decoder's quirks; each Decision says which rule fired and the
-//     errno register_kprobe would return.
-//   - SimulateBBl, SimulateBCond, ..., Simulate: the simulate-insn.c
-//     handlers on a *PtRegs, with literal loads through a Memory.
+//   - ArmKprobeDecodeInsn / ArmProbeDecodeInsn: classification exactly as
+//     decode-insn.c does it; Simulate and the simulate-insn.c handlers.
+//   - RegisterKprobe(s) / UnregisterKprobe(s) / EnableKprobe /
+//     DisableKprobe / GetKprobe with the validation order and errno of
+//     reference §7.1, aggregation of several probes at one address (§7.2),
+//     the slot cache (§4.2), arming and disarming through PatchText (the
+//     aarch64_insn_patch_text analogue), the BRK #4/#6 handlers (§5.2-5.7).
+//
+// # Not yet modelled
+//
+//   - The pre-v5.10 hardware single-step scheme (V5_4's real behaviour:
+//     one-word slot, MDSCR_EL1.SS and the software-step exception) and the
+//     pre-v6.2 handling of a BRK #4 with no probe (resume silently): the
+//     handlers follow v6.2+ for every profile.
+//   - Kretprobes (BRK #7), the older fault-handler behaviours, global arm/disarm
+//     and GONE probes (§7.5), debugfs and tracefs views, the phase event
+//     stream.
+//   - Blacklist sources the model has no tables for: ftrace call sites,
+//     jump-label and static-call sites, the __bug_table, exception-table
+//     sites, entry/irqentry/hyp text. Options.Blacklist names functions
+//     (NOKPROBE_SYMBOL); __cfi_/__pfx_ symbols and XOL slots are refused.
+//   - RCU: an unregistered probe's slot is freed at once, so a handler
+//     that unregisters its own probe makes the pending step fail.
 package kprobe

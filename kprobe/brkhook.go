@@ -1,0 +1,127 @@
+package kprobe
+
+import (
+	"slices"
+
+	"github.com/kpemu/kpemu/emu"
+)
+
+// BRK immediates (arch/arm64/include/asm/brk-imm.h).
+const (
+	KPROBES_BRK_IMM           = 0x004
+	UPROBES_BRK_IMM           = 0x005
+	KPROBES_BRK_SS_IMM        = 0x006
+	KRETPROBES_BRK_IMM        = 0x007
+	FAULT_BRK_IMM             = 0x100
+	KGDB_DYN_DBG_BRK_IMM      = 0x400
+	KGDB_COMPILED_DBG_BRK_IMM = 0x401
+	BUG_BRK_IMM               = 0x800
+)
+
+// Break hook results (arch/arm64/include/asm/debug-monitors.h).
+const (
+	DBG_HOOK_HANDLED = 0
+	DBG_HOOK_ERROR   = 1
+)
+
+// BreakHook is struct break_hook: a handler for EL1 BRKs whose immediate
+// matches, (imm16 &^ Mask) == Imm. Fn gets the CPU (for memory and the
+// per-CPU state) and the interrupted registers as pt_regs, built from the
+// exception entry state (X0..X30, the interrupted SP, PC = ELR_EL1,
+// PSTATE = SPSR_EL1); what Fn changes in regs is written back and the CPU
+// returns from the exception with it. Fn returns DBG_HOOK_HANDLED, or
+// DBG_HOOK_ERROR for "not mine" (the kernel then dies: "Oops - BRK"); an
+// error is a BUG() and stops the run with it.
+type BreakHook struct {
+	Imm  uint16
+	Mask uint16
+	Fn   func(c *emu.CPU, regs *PtRegs, esr uint64) (int, error)
+}
+
+// RegisterKernelBreakHook is register_kernel_break_hook: h handles EL1
+// BRKs whose immediate it matches. Of several matching hooks the last
+// registered wins, as the v5.x-v6.16 list walk does (v6.17 replaced the
+// lists with a fixed switch on the immediate for the kernel's own
+// users; this registry keeps them open for raw BRKs placed by users).
+func (s *Subsystem) RegisterKernelBreakHook(h *BreakHook) {
+	s.hooks = append(s.hooks, h)
+}
+
+// UnregisterKernelBreakHook is unregister_kernel_break_hook.
+func (s *Subsystem) UnregisterKernelBreakHook(h *BreakHook) {
+	if i := slices.Index(s.hooks, h); i >= 0 {
+		s.hooks = slices.Delete(s.hooks, i, i+1)
+	}
+}
+
+// findHook is the break-hook list walk: the last match wins.
+func (s *Subsystem) findHook(imm uint16) *BreakHook {
+	var found *BreakHook
+	for _, h := range s.hooks {
+		if imm&^h.Mask == h.Imm {
+			found = h
+		}
+	}
+	return found
+}
+
+// el1Brk is the machine's handler for EC 0x3C (BRK64): do_el1_brk64 /
+// call_el1_break_hook. A BRK from EL0 is not the kernel's (uprobes and
+// SIGTRAP are not modelled here) and a BRK no hook matches is left to the
+// machine's other handlers; when nobody takes it the run stops with
+// emu.ExceptionError, which stands for the kernel's "Unexpected kernel
+// BRK exception at EL1" death.
+func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
+	if e.FromEL != 1 {
+		return false, nil
+	}
+	h := s.findHook(e.Imm16())
+	if h == nil {
+		return false, nil
+	}
+	esr := e.ESR()
+	regs := regsFromException(c)
+	rc, err := h.Fn(c, regs, esr)
+	if err != nil {
+		return false, err
+	}
+	if rc != DBG_HOOK_HANDLED {
+		return false, &Oops{Msg: "Oops - BRK", ESR: esr, PC: e.ELR, Sym: s.symbolize(e.ELR)}
+	}
+	regsToException(c, regs)
+	return true, nil
+}
+
+// regsFromException builds pt_regs as kernel_entry saves them: the
+// general registers, the interrupted context's SP (SP_EL1 when it ran at
+// EL1h, else SP_EL0), PC = ELR_EL1, PSTATE = SPSR_EL1.
+func regsFromException(c *emu.CPU) *PtRegs {
+	r := &PtRegs{PC: c.ELR(), PState: c.SPSR()}
+	for i := range r.Regs {
+		r.Regs[i] = c.X(i)
+	}
+	r.SP = c.SPEL(spEL(r.PState))
+	return r
+}
+
+// regsToException is kernel_exit: registers, SP, ELR_EL1 and SPSR_EL1
+// from pt_regs; the machine's ERET then applies ELR and SPSR. Writing
+// everything back also undoes whatever a handler's nested guest calls
+// left in the registers.
+func regsToException(c *emu.CPU, r *PtRegs) {
+	for i := range r.Regs {
+		c.SetX(i, r.Regs[i])
+	}
+	c.SetSPEL(spEL(r.PState), r.SP)
+	c.SetELR(r.PC)
+	c.SetSPSR(r.PState)
+}
+
+// spEL is the stack pointer a saved PSTATE uses: SP_EL1 for EL1h, SP_EL0
+// for EL1t and EL0t.
+func spEL(pstate uint64) int {
+	if pstate&PSR_MODE_MASK == emu.PSR_EL1h {
+		return 1
+	}
+	return 0
+}

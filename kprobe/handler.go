@@ -1,0 +1,152 @@
+package kprobe
+
+import (
+	"github.com/kpemu/kpemu/emu"
+)
+
+// kprobe_status values (arch/arm64/include/asm/kprobes.h via
+// include/linux/kprobes.h).
+const (
+	KPROBE_HIT_ACTIVE = 0x00000001
+	KPROBE_HIT_SS     = 0x00000002
+	KPROBE_REENTER    = 0x00000004
+	KPROBE_HIT_SSDONE = 0x00000008
+)
+
+// daifMask is the D, A, I and F bits of a saved PSTATE (DAIF_MASK).
+const daifMask = emu.PSR_DAIF
+
+type prevKprobe struct {
+	kp     *Kprobe
+	status int
+}
+
+// kprobeCtlblk is struct kprobe_ctlblk plus the per-CPU current_kprobe.
+type kprobeCtlblk struct {
+	current      *Kprobe
+	status       int
+	savedIrqflag uint64
+	prev         prevKprobe
+}
+
+// KprobeRunning is kprobe_running on CPU cpu: the probe being handled,
+// nil when none.
+func (s *Subsystem) KprobeRunning(cpu int) *Kprobe {
+	if cpu < 0 || cpu >= len(s.kcb) {
+		return nil
+	}
+	return s.kcb[cpu].current
+}
+
+// KprobeStatus is the CPU's kprobe_ctlblk.kprobe_status.
+func (s *Subsystem) KprobeStatus(cpu int) int {
+	if cpu < 0 || cpu >= len(s.kcb) {
+		return 0
+	}
+	return s.kcb[cpu].status
+}
+
+func (s *Subsystem) ctlblk(c *emu.CPU) *kprobeCtlblk { return &s.kcb[c.ID()] }
+
+// kprobeBrkHandler is kprobe_brk_handler (v6.17; kprobe_breakpoint_handler
+// before): BRK #4 at the probe address (reference §5.2).
+func (s *Subsystem) kprobeBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
+	kcb := s.ctlblk(c)
+	addr := regs.InstructionPointer()
+	p := s.probes[addr]
+	if p == nil {
+		// v6.2+: no probe here is an error (WARN_ON_ONCE, then die).
+		return DBG_HOOK_ERROR, nil
+	}
+	if kcb.current != nil {
+		return s.reenterKprobe(c, p, regs, kcb)
+	}
+	kcb.current, kcb.status = p, KPROBE_HIT_ACTIVE
+	if p.PreHandler == nil || p.PreHandler(p, regs) == 0 {
+		if err := s.setupSinglestep(c, p, regs, kcb, false); err != nil {
+			return DBG_HOOK_ERROR, err
+		}
+		return DBG_HOOK_HANDLED, nil
+	}
+	// The pre-handler changed PC: resume there, no step, no post-handler
+	// (§5.7).
+	kcb.current = nil
+	return DBG_HOOK_HANDLED, nil
+}
+
+// reenterKprobe is reenter_kprobe: a probe hit while another is being
+// handled on this CPU (§5.6).
+func (s *Subsystem) reenterKprobe(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kprobeCtlblk) (int, error) {
+	switch kcb.status {
+	case KPROBE_HIT_SSDONE, KPROBE_HIT_ACTIVE:
+		incNmissed(p)
+		if err := s.setupSinglestep(c, p, regs, kcb, true); err != nil {
+			return DBG_HOOK_ERROR, err
+		}
+		return DBG_HOOK_HANDLED, nil
+	case KPROBE_HIT_SS, KPROBE_REENTER:
+		// pr_warn, dump_kprobe, BUG().
+		return DBG_HOOK_ERROR, &Oops{Msg: "Failed to recover from reentered kprobes.",
+			ESR: c.ESR(), PC: regs.PC, Sym: s.symbolize(regs.PC), Probe: p.String()}
+	}
+	// WARN_ON(1); v6.2+ returns an error.
+	return DBG_HOOK_ERROR, nil
+}
+
+// setupSinglestep is setup_singlestep (§5.3).
+func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kprobeCtlblk, reenter bool) error {
+	if reenter {
+		kcb.prev = prevKprobe{kcb.current, kcb.status}
+		kcb.current, kcb.status = p, KPROBE_REENTER
+	} else {
+		kcb.status = KPROBE_HIT_SS
+	}
+	if p.slot != 0 {
+		// kprobes_save_local_irqflag: mask D, A, I and F for the step.
+		kcb.savedIrqflag = regs.PState & daifMask
+		regs.PState |= daifMask
+		regs.InstructionPointerSet(p.slot)
+		return nil
+	}
+	// Simulated in this exception, then post handling at once. The
+	// kernel passes p->addr to the handler; Simulate takes it from
+	// regs.PC, which differs only if a pre-handler moved PC and still
+	// returned 0.
+	if err := Simulate(s.ver, p.decision.Handler, p.opcode, regs, c); err != nil {
+		return &Oops{Msg: "Unable to handle kernel paging request in kprobe simulation: " + err.Error(),
+			ESR: c.ESR(), PC: p.Addr, Sym: s.symbolize(p.Addr), Probe: p.String()}
+	}
+	s.postKprobeHandler(p, kcb, regs)
+	return nil
+}
+
+// kprobeSsBrkHandler is kprobe_ss_brk_handler: BRK #6 at slot + 4 ends
+// the out-of-line step (§5.4).
+func (s *Subsystem) kprobeSsBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
+	kcb := s.ctlblk(c)
+	cur := kcb.current
+	if cur != nil && kcb.status&(KPROBE_HIT_SS|KPROBE_REENTER) != 0 && cur.slot != 0 &&
+		regs.InstructionPointer() == cur.slot+4 {
+		// kprobes_restore_local_irqflag.
+		regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+		s.postKprobeHandler(cur, kcb, regs)
+		return DBG_HOOK_HANDLED, nil
+	}
+	return DBG_HOOK_ERROR, nil
+}
+
+// postKprobeHandler is post_kprobe_handler (§5.5).
+func (s *Subsystem) postKprobeHandler(cur *Kprobe, kcb *kprobeCtlblk, regs *PtRegs) {
+	if cur.xolRestore != 0 {
+		regs.InstructionPointerSet(cur.xolRestore)
+	}
+	if kcb.status == KPROBE_REENTER {
+		kcb.current, kcb.status = kcb.prev.kp, kcb.prev.status
+		return
+	}
+	kcb.status = KPROBE_HIT_SSDONE
+	if cur.PostHandler != nil {
+		cur.PostHandler(cur, regs, 0)
+	}
+	kcb.current = nil
+}

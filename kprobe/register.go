@@ -1,0 +1,278 @@
+package kprobe
+
+import (
+	"strings"
+
+	"github.com/kpemu/kpemu/emu"
+	"github.com/kpemu/kpemu/emu/symbols"
+)
+
+const opRegister = "register_kprobe"
+
+// RegisterKprobe is register_kprobe, with its checks in the kernel's
+// order (reference §7.1): address resolution (EINVAL, ENOENT), a probe
+// already registered (EINVAL), flag sanitizing, check_kprobe_address_safe
+// (EINVAL), then either aggregation with the probe already at the address
+// (§7.2: no second decode) or arch_prepare_kprobe (alignment,
+// classification: EINVAL; slot: ENOMEM), insertion and arming.
+func (s *Subsystem) RegisterKprobe(p *Kprobe) error {
+	if p == nil {
+		return errorf(opRegister, EINVAL, "nil kprobe")
+	}
+	// _kprobe_addr.
+	if (p.SymbolName != "") == (p.Addr != 0) {
+		return errorf(opRegister, EINVAL, "exactly one of symbol_name and addr must be set")
+	}
+	addr := p.Addr
+	if p.SymbolName != "" {
+		sym, ok := s.syms.LookupName(p.SymbolName)
+		if !ok {
+			return errorf(opRegister, ENOENT, "no symbol %q", p.SymbolName)
+		}
+		addr = sym.Addr
+	}
+	addr += p.Offset
+	if addr == 0 {
+		return errorf(opRegister, EINVAL, "address 0")
+	}
+	loc, ok := s.syms.LookupAddr(addr)
+	if !ok {
+		return errorf(opRegister, ENOENT, "address %#x is in no kallsyms symbol", addr)
+	}
+	p.Addr = addr
+	// warn_kprobe_rereg.
+	if p.s != nil {
+		return errorf(opRegister, EINVAL, "kprobe at %s is already registered", loc)
+	}
+	p.Flags &= KPROBE_FLAG_DISABLED
+	if loc.Offset == 0 {
+		p.Flags |= KPROBE_FLAG_ON_FUNC_ENTRY
+	}
+	p.NMissed = 0
+	if err := s.checkAddressSafe(addr, loc); err != nil {
+		return err
+	}
+	if old := s.probes[addr]; old != nil {
+		s.registerAggrKprobe(old, p)
+		return nil
+	}
+	if err := s.archPrepareKprobe(p, loc); err != nil {
+		return err
+	}
+	p.s = s
+	s.probes[addr] = p
+	if !p.Disabled() {
+		if err := s.armKprobe(p); err != nil {
+			delete(s.probes, addr)
+			s.archRemoveKprobe(p)
+			p.s = nil
+			return err
+		}
+	}
+	return nil
+}
+
+// checkAddressSafe is check_kprobe_address_safe as far as the model has
+// the facts: the address must be kernel text (mapped executable at EL1,
+// not an XOL slot), and not blacklisted: a Blacklist symbol or a
+// "sym.suffix" copy of one (within_kprobe_blacklist), or a __cfi_/__pfx_
+// preamble symbol. Not modelled: ftrace call sites, jump-label and
+// static-call sites, the __bug_table, module init text, and arm64's
+// section blacklists (entry, irqentry, hyp text), for want of those
+// tables.
+func (s *Subsystem) checkAddressSafe(addr uint64, loc symbols.Location) error {
+	perm, mapped := s.m.Memory().Mapped(addr)
+	if !mapped || perm&emu.PermExec == 0 || perm&emu.PermUser != 0 || s.slots.isInsnSlot(addr) ||
+		loc.Symbol.Module == InsnPageModule {
+		return errorf(opRegister, EINVAL, "%s is not kernel or module text", loc)
+	}
+	name := loc.Symbol.Name
+	if s.blacklist[name] || s.blacklist[symbols.BaseName(name)] {
+		return errorf(opRegister, EINVAL, "%s is in the kprobe blacklist", loc)
+	}
+	if strings.HasPrefix(name, "__cfi_") || strings.HasPrefix(name, "__pfx_") {
+		return errorf(opRegister, EINVAL, "%s is a CFI/prefix preamble symbol", loc)
+	}
+	return nil
+}
+
+// archPrepareKprobe is arch_prepare_kprobe (reference §4.1).
+func (s *Subsystem) archPrepareKprobe(p *Kprobe, loc symbols.Location) error {
+	if p.Addr&3 != 0 {
+		return errorf(opRegister, EINVAL, "%s is not 4-byte aligned", loc)
+	}
+	op, ok := s.readInsn(p.Addr)
+	if !ok {
+		return errorf(opRegister, EFAULT, "cannot read the instruction at %s", loc)
+	}
+	p.opcode = op
+	d := ArmKprobeDecodeInsn(s.ver, p.Addr, s.readInsn, loc.Symbol.Addr, true)
+	p.decision = d
+	switch d.Class {
+	case InsnRejected:
+		errno := d.Errno
+		if errno == 0 {
+			errno = EINVAL
+		}
+		return errorf(opRegister, errno, "instruction %s at %s cannot be probed: %s", wordString(op), loc, d.Rule)
+	case InsnGoodNoSlot:
+		p.slot, p.xolRestore = 0, 0
+		return nil
+	}
+	slot, err := s.slots.get()
+	if err != nil {
+		return errorf(opRegister, ENOMEM, "no XOL slot: %v", err)
+	}
+	p.slot, p.xolRestore = slot, p.Addr+4
+	if err := s.prepareSlot(p); err != nil {
+		s.archRemoveKprobe(p)
+		return err
+	}
+	return nil
+}
+
+// archRemoveKprobe is arch_remove_kprobe: free the slot.
+func (s *Subsystem) archRemoveKprobe(p *Kprobe) {
+	if p.slot != 0 {
+		s.slots.put(p.slot)
+		p.slot = 0
+	}
+}
+
+// RegisterKprobes is register_kprobes: n <= 0 is EINVAL; the probes are
+// registered in order, and on the first failure the ones already
+// registered are unregistered and that error is returned.
+func (s *Subsystem) RegisterKprobes(kps []*Kprobe) error {
+	if len(kps) == 0 {
+		return errorf("register_kprobes", EINVAL, "no probes")
+	}
+	for i, p := range kps {
+		if err := s.RegisterKprobe(p); err != nil {
+			s.UnregisterKprobes(kps[:i])
+			return err
+		}
+	}
+	return nil
+}
+
+// UnregisterKprobe is unregister_kprobe: disable (disarming unless
+// other enabled probes share the address), remove from the table or from
+// the aggregator, free the slot when nothing uses it any more. A probe
+// that is not registered gets Addr = 0 and is otherwise ignored, as in
+// the kernel (which returns nothing). As in the kernel the probe keeps
+// KPROBE_FLAG_DISABLED afterwards: registering it again without clearing
+// Flags registers it disabled.
+func (s *Subsystem) UnregisterKprobe(p *Kprobe) { s.UnregisterKprobes([]*Kprobe{p}) }
+
+// UnregisterKprobes is unregister_kprobes.
+func (s *Subsystem) UnregisterKprobes(kps []*Kprobe) {
+	for _, p := range kps {
+		if p == nil {
+			continue
+		}
+		ap := s.getValidKprobe(p)
+		if ap == nil {
+			p.Addr = 0
+			continue
+		}
+		s.disableKprobe(p, ap)
+		switch {
+		case ap == p:
+			delete(s.probes, p.Addr)
+			s.archRemoveKprobe(p)
+		case len(ap.children) == 1 && ap.Disabled():
+			// The last child: the aggregator goes, with its slot.
+			delete(s.probes, p.Addr)
+			s.archRemoveKprobe(ap)
+			ap.children, p.aggr, p.slot = nil, nil, 0
+		default:
+			s.removeChild(ap, p)
+		}
+		p.s = nil
+	}
+}
+
+// getValidKprobe is __get_valid_kprobe: the table entry p is registered
+// under (p itself, or its aggregator), nil when p is not registered.
+func (s *Subsystem) getValidKprobe(p *Kprobe) *Kprobe {
+	if p.s != s {
+		return nil
+	}
+	ap := s.probes[p.Addr]
+	if ap == nil {
+		return nil
+	}
+	if ap == p {
+		return ap
+	}
+	if ap.isAggr {
+		for _, c := range ap.children {
+			if c == p {
+				return ap
+			}
+		}
+	}
+	return nil
+}
+
+// disableKprobe is __disable_kprobe: a child only gets its flag; the
+// table entry is disarmed and flagged when no enabled child remains.
+func (s *Subsystem) disableKprobe(p, ap *Kprobe) {
+	if p.Disabled() {
+		return
+	}
+	if p != ap {
+		p.Flags |= KPROBE_FLAG_DISABLED
+	}
+	if p == ap || aggrKprobeDisabled(ap) {
+		if !ap.Disabled() {
+			_ = s.disarmKprobe(ap)
+		}
+		ap.Flags |= KPROBE_FLAG_DISABLED
+	}
+}
+
+// DisableKprobe is disable_kprobe: a probe not registered is EINVAL;
+// otherwise it is flagged DISABLED and its address disarmed unless other
+// enabled probes share it (already disabled: 0).
+func (s *Subsystem) DisableKprobe(p *Kprobe) error {
+	if p == nil {
+		return errorf("disable_kprobe", EINVAL, "nil kprobe")
+	}
+	ap := s.getValidKprobe(p)
+	if ap == nil {
+		return errorf("disable_kprobe", EINVAL, "kprobe is not registered")
+	}
+	s.disableKprobe(p, ap)
+	return nil
+}
+
+// EnableKprobe is enable_kprobe: not registered or GONE is EINVAL; the
+// probe's flag is cleared and its address re-armed if it was disarmed (a
+// failure restores the flags).
+func (s *Subsystem) EnableKprobe(p *Kprobe) error {
+	if p == nil {
+		return errorf("enable_kprobe", EINVAL, "nil kprobe")
+	}
+	ap := s.getValidKprobe(p)
+	if ap == nil || p.Gone() {
+		return errorf("enable_kprobe", EINVAL, "kprobe is not registered")
+	}
+	if ap != p {
+		p.Flags &^= KPROBE_FLAG_DISABLED
+	}
+	if ap.Disabled() {
+		ap.Flags &^= KPROBE_FLAG_DISABLED
+		if err := s.armKprobe(ap); err != nil {
+			ap.Flags |= KPROBE_FLAG_DISABLED
+			if ap != p {
+				p.Flags |= KPROBE_FLAG_DISABLED
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// GetKprobe is get_kprobe: the probe registered at addr.
+func (s *Subsystem) GetKprobe(addr uint64) *Kprobe { return s.probes[addr] }

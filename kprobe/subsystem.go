@@ -1,0 +1,135 @@
+package kprobe
+
+import (
+	"fmt"
+
+	"github.com/kpemu/kpemu/emu"
+	"github.com/kpemu/kpemu/emu/symbols"
+)
+
+// Options configure New; nil means the defaults.
+type Options struct {
+	// Version is the kernel profile; the zero value means Default.
+	Version *Version
+	// Symbols is the kallsyms model used to resolve SymbolName, to find
+	// the symbol around an address (register_kprobe's
+	// kallsyms_lookup_size_offset check, the exclusive-sequence scan) and
+	// to name the XOL slot pages. Use the table the loader returned
+	// (loader.Loaded.Symbols), which is also the machine's symbolizer, so
+	// slots show by name in errors. nil means an empty table: every
+	// registration then fails with ENOENT, as no address is kernel text.
+	Symbols *symbols.Table
+	// Blacklist names functions that cannot be probed, as NOKPROBE_SYMBOL
+	// does (kernel/kprobes.c: kprobe_add_ksym_blacklist): an address inside
+	// one of them, or inside a "name.suffix" copy of one, is refused with
+	// EINVAL.
+	Blacklist []string
+	// InsnPageBase is where the XOL slot pages go (the kernel takes them
+	// from the module/execmem area); 0 means DefaultInsnPageBase. Pages are
+	// mapped r-x at EL1 as needed, skipping addresses already mapped.
+	InsnPageBase uint64
+}
+
+// DefaultInsnPageBase is the default address of the first XOL slot page.
+const DefaultInsnPageBase = 0xffff_8000_f000_0000
+
+// Subsystem is the kprobe subsystem of one machine (init_kprobes plus
+// arm64's arch_init_kprobes): the probe table, the slot cache, the BRK
+// hooks and the per-CPU kprobe state.
+type Subsystem struct {
+	m         *emu.Machine
+	ver       Version
+	syms      *symbols.Table
+	blacklist map[string]bool
+
+	probes map[uint64]*Kprobe // kprobe_table: address -> probe
+	kcb    []kprobeCtlblk     // per CPU
+	slots  slotCache
+
+	hooks     []*BreakHook
+	handler   emu.Hook
+	faultHook emu.Hook
+	closed    bool
+}
+
+// New sets up the kprobe subsystem on m, as init_kprobes does at boot:
+// it installs the EL1 BRK exception handler, which dispatches by BRK
+// immediate to the break hooks (kprobes registers #4 and #6 here).
+func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
+	if m == nil {
+		return nil, fmt.Errorf("kprobe: New: nil machine")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	s := &Subsystem{
+		m:         m,
+		ver:       Default,
+		syms:      o.Symbols,
+		blacklist: map[string]bool{},
+		probes:    map[uint64]*Kprobe{},
+		kcb:       make([]kprobeCtlblk, m.CPUs()),
+	}
+	if o.Version != nil {
+		s.ver = *o.Version
+	}
+	if s.syms == nil {
+		s.syms = &symbols.Table{}
+	}
+	for _, n := range o.Blacklist {
+		s.blacklist[n] = true
+	}
+	base := o.InsnPageBase
+	if base == 0 {
+		base = DefaultInsnPageBase
+	}
+	if base&(emu.PageSize-1) != 0 || !emu.Canonical(base) {
+		return nil, fmt.Errorf("kprobe: New: InsnPageBase %#x is not a canonical page address", base)
+	}
+	s.slots = slotCache{s: s, next: base}
+	// arch_init_kprobes: the kprobe BRK hooks (v5.10+: #4 and #6).
+	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_IMM, Fn: s.kprobeBrkHandler})
+	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_SS_IMM, Fn: s.kprobeSsBrkHandler})
+	s.handler = m.HandleException(emu.ECBRK64, s.el1Brk)
+	s.faultHook = m.AddExceptionHook(s.kprobeFaultHandler)
+	return s, nil
+}
+
+// Machine returns the machine the subsystem runs in.
+func (s *Subsystem) Machine() *emu.Machine { return s.m }
+
+// Version returns the kernel profile in use.
+func (s *Subsystem) Version() Version { return s.ver }
+
+// Symbols returns the symbol table the subsystem resolves with.
+func (s *Subsystem) Symbols() *symbols.Table { return s.syms }
+
+// Close removes every probe (restoring the probed words) and the BRK
+// handler from the machine.
+func (s *Subsystem) Close() error {
+	if s.closed {
+		return nil
+	}
+	var ps []*Kprobe
+	for _, p := range s.probes {
+		if p.isAggr {
+			ps = append(ps, p.children...)
+		} else {
+			ps = append(ps, p)
+		}
+	}
+	s.UnregisterKprobes(ps)
+	s.m.RemoveHandler(s.handler)
+	s.m.RemoveHook(s.faultHook)
+	s.closed = true
+	return nil
+}
+
+// symbolize is %pS of addr.
+func (s *Subsystem) symbolize(addr uint64) string {
+	if loc, ok := s.syms.LookupAddr(addr); ok {
+		return loc.String()
+	}
+	return s.m.Symbolize(addr)
+}
