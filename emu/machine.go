@@ -158,3 +158,7 @@ func (m *Machine) Symbolize(addr uint64) string {
 
 // SetSymbolizer sets the symbolizer used in errors and traces.
 func (m *Machine) SetSymbolizer(s Symbolizer) { m.cfg.Symbolizer = s }
+
+// Symbolizer returns the symbolizer set by Config or SetSymbolizer (the
+// loader sets the loaded image's symbol table), or nil.
+func (m *Machine) Symbolizer() Symbolizer { return m.cfg.Symbolizer }

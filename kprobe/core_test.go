@@ -562,3 +562,22 @@ func TestDuplicateNameAndOrder(t *testing.T) {
 	err = f.s.RegisterKprobe(&kprobe.Kprobe{SymbolName: "strlen", Offset: 2})
 	assert.ErrorContains(t, err, "aligned")
 }
+
+// TestNewUsesTheLoadedSymbols: with no Options.Symbols, the subsystem
+// resolves names with the table the loader made the machine's symbolizer.
+func TestNewUsesTheLoadedSymbols(t *testing.T) {
+	m, err := emu.New(nil)
+	require.NoError(t, err)
+	require.NoError(t, m.Map(kl.Stack, kl.StackSize, emu.PermRW))
+	m.CPU(0).SetSP(kl.Stack + kl.StackSize)
+	l := kl.Load(t, m)
+	s, err := kprobe.New(m, nil)
+	require.NoError(t, err)
+	hits := 0
+	p := &kprobe.Kprobe{SymbolName: "fib", PreHandler: func(*kprobe.Kprobe, *kprobe.PtRegs) int { hits++; return 0 }}
+	require.NoError(t, s.RegisterKprobe(p))
+	want, _ := l.Addr("fib")
+	assert.Equal(t, want, p.Addr)
+	assert.Equal(t, uint64(55), kl.Call(t, m, l, "fib", 10))
+	assert.Positive(t, hits)
+}

@@ -108,11 +108,9 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 		regs.InstructionPointerSet(p.slot)
 		return nil
 	}
-	// Simulated in this exception, then post handling at once. The
-	// kernel passes p->addr to the handler; Simulate takes it from
-	// regs.PC, which differs only if a pre-handler moved PC and still
-	// returned 0.
-	if err := Simulate(s.ver, p.decision.Handler, p.opcode, regs, c); err != nil {
+	// Simulated in this exception, then post handling at once
+	// (arch_simulate_insn: the handler gets p->addr, whatever PC is).
+	if err := Simulate(s.ver, p.decision.Handler, p.opcode, p.Addr, regs, c); err != nil {
 		return &Oops{Msg: "Unable to handle kernel paging request in kprobe simulation: " + err.Error(),
 			ESR: c.ESR(), PC: p.Addr, Sym: s.symbolize(p.Addr), Probe: p.String()}
 	}

@@ -219,11 +219,11 @@ func SimulateNop(opcode uint32, addr uint64, regs *PtRegs) {
 }
 
 // Simulate runs handler h on regs for the instruction opcode at the probe
-// address regs.PC, as the BRK handler calls api.handler(opcode, addr,
-// regs). v selects the version-dependent semantics (the literal-load
-// width). Only literal loads can fail.
-func Simulate(v Version, h Handler, opcode uint32, regs *PtRegs, mem Memory) error {
-	addr := regs.PC
+// address addr, as arch_simulate_insn calls api.handler(opcode, p->addr,
+// regs) (arch/arm64/kernel/probes/kprobes.c). v selects the
+// version-dependent semantics (the literal-load width). Only literal loads
+// can fail.
+func Simulate(v Version, h Handler, opcode uint32, addr uint64, regs *PtRegs, mem Memory) error {
 	switch h {
 	case HandlerBBl:
 		SimulateBBl(opcode, addr, regs)

@@ -43,7 +43,7 @@ func simulate(t *testing.T, v Version, w uint32, r *PtRegs, mem Memory) {
 		d = ArmKprobeDecodeInsn(v, r.PC, func(uint64) (uint32, bool) { return w, true }, 0, false)
 	}
 	require.Equal(t, InsnGoodNoSlot, d.Class, "%#x", w)
-	require.NoError(t, Simulate(v, d.Handler, w, r, mem))
+	require.NoError(t, Simulate(v, d.Handler, w, r.PC, r, mem))
 }
 
 // Reference §12.18-23 and §3.
@@ -149,7 +149,7 @@ func TestSimulateLdrLiteralWidth(t *testing.T) {
 	mem.put(A+8, 0xdeadbeef, 4)
 	for _, v := range Versions() {
 		r := regsAt(A)
-		err := Simulate(v, HandlerLdrLiteral, 0x18000041, r, mem)
+		err := Simulate(v, HandlerLdrLiteral, 0x18000041, r.PC, r, mem)
 		if v.SizedLiteralLoads {
 			require.NoError(t, err, "%s", v)
 			assert.Equal(t, uint64(0xdeadbeef), r.Regs[1])
@@ -162,9 +162,9 @@ func TestSimulateLdrLiteralWidth(t *testing.T) {
 	}
 	mem.put(A+12, 0x01020304, 4)
 	r := regsAt(A)
-	require.NoError(t, Simulate(V5_4, HandlerLdrLiteral, 0x18000041, r, mem))
+	require.NoError(t, Simulate(V5_4, HandlerLdrLiteral, 0x18000041, r.PC, r, mem))
 	assert.Equal(t, uint64(0xdeadbeef), r.Regs[1])
-	require.Error(t, Simulate(Default, HandlerNone, 0, r, mem))
+	require.Error(t, Simulate(Default, HandlerNone, 0, r.PC, r, mem))
 }
 
 func TestPtRegsHelpers(t *testing.T) {
@@ -265,7 +265,7 @@ func TestSimulationTransparent(t *testing.T) {
 			require.Equal(t, uint64(1), res.Executed, "%s %#08x", g.name, ew)
 
 			sr := r
-			require.NoError(t, Simulate(Default, d.Handler, w, &sr, c))
+			require.NoError(t, Simulate(Default, d.Handler, w, sr.PC, &sr, c))
 			for i := 0; i < 31; i++ {
 				require.Equal(t, c.X(i), sr.Regs[i], "%s %#08x X%d", g.name, w, i)
 			}

@@ -14,10 +14,10 @@ type Options struct {
 	// Symbols is the kallsyms model used to resolve SymbolName, to find
 	// the symbol around an address (register_kprobe's
 	// kallsyms_lookup_size_offset check, the exclusive-sequence scan) and
-	// to name the XOL slot pages. Use the table the loader returned
-	// (loader.Loaded.Symbols), which is also the machine's symbolizer, so
-	// slots show by name in errors. nil means an empty table: every
-	// registration then fails with ENOENT, as no address is kernel text.
+	// to name the XOL slot pages. nil means the machine's symbolizer when
+	// it is a *symbols.Table (the loader makes the loaded image's table the
+	// machine's symbolizer), else an empty table: every registration then
+	// fails with ENOENT, as no address is kernel text.
 	Symbols *symbols.Table
 	// Blacklist names functions that cannot be probed, as NOKPROBE_SYMBOL
 	// does (kernel/kprobes.c: kprobe_add_ksym_blacklist): an address inside
@@ -62,6 +62,9 @@ func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
+	}
+	if o.Symbols == nil {
+		o.Symbols, _ = m.Symbolizer().(*symbols.Table)
 	}
 	s := &Subsystem{
 		m:         m,
