@@ -27,6 +27,11 @@ type kprobeCtlblk struct {
 	status       int
 	savedIrqflag uint64
 	prev         prevKprobe
+	// ssCtx is the pending step of kernels before v6.2 (!SsCtxRemoved).
+	ssCtx ssContext
+	// dbg is this CPU's debug-monitor state for the pre-v5.10 hardware
+	// step (singlestep.go).
+	dbg debugMonitors
 }
 
 // KprobeRunning is kprobe_running on CPU cpu: the probe being handled,
@@ -55,8 +60,13 @@ func (s *Subsystem) kprobeBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int,
 	addr := regs.InstructionPointer()
 	p := s.probes[addr]
 	if p == nil {
-		// v6.2+: no probe here is an error (WARN_ON_ONCE, then die).
-		return DBG_HOOK_ERROR, nil
+		if s.ver.NoProbeBrkIsError {
+			// v6.2+: no probe here is an error (WARN_ON_ONCE, then die).
+			return DBG_HOOK_ERROR, nil
+		}
+		// Before v6.2 (kprobe_handler): the BRK was removed right after
+		// it was hit; return to the address and execute what is there now.
+		return DBG_HOOK_HANDLED, nil
 	}
 	if kcb.current != nil {
 		return s.reenterKprobe(c, p, regs, kcb)
@@ -86,14 +96,23 @@ func (s *Subsystem) reenterKprobe(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kpro
 		return DBG_HOOK_HANDLED, nil
 	case KPROBE_HIT_SS, KPROBE_REENTER:
 		// pr_warn, dump_kprobe, BUG().
-		return DBG_HOOK_ERROR, &Oops{Msg: "Failed to recover from reentered kprobes.",
+		msg := "Failed to recover from reentered kprobes."
+		if !s.ver.CleanupErrorMessages {
+			msg = "Unrecoverable kprobe detected."
+		}
+		return DBG_HOOK_ERROR, &Oops{Msg: msg,
 			ESR: c.ESR(), PC: regs.PC, Sym: s.symbolize(regs.PC), Probe: p.String()}
 	}
-	// WARN_ON(1); v6.2+ returns an error.
+	// WARN_ON(1); v6.2+ returns an error, older kernels return handled
+	// without doing anything.
+	if !s.ver.NoProbeBrkIsError {
+		return DBG_HOOK_HANDLED, nil
+	}
 	return DBG_HOOK_ERROR, nil
 }
 
-// setupSinglestep is setup_singlestep (§5.3).
+// setupSinglestep is setup_singlestep (§5.3; §5.9 for the hardware step
+// of kernels before v5.10).
 func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kprobeCtlblk, reenter bool) error {
 	if reenter {
 		kcb.prev = prevKprobe{kcb.current, kcb.status}
@@ -102,6 +121,17 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 		kcb.status = KPROBE_HIT_SS
 	}
 	if p.slot != 0 {
+		if !s.ver.SsCtxRemoved {
+			kcb.ssCtx.set(p.slot) // set_ss_context: mark the step pending
+		}
+		if !s.ver.BrkSingleStep {
+			// Before v5.10: set I, clear D, and step the one-word slot
+			// with the hardware (singlestep.go).
+			s.kprobesSaveLocalIrqflagHWStep(kcb, regs)
+			s.kernelEnableSingleStep(c, kcb, regs)
+			regs.InstructionPointerSet(p.slot)
+			return nil
+		}
 		// kprobes_save_local_irqflag: mask D, A, I and F for the step.
 		kcb.savedIrqflag = regs.PState & daifMask
 		regs.PState |= daifMask
@@ -118,10 +148,26 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 	return nil
 }
 
-// kprobeSsBrkHandler is kprobe_ss_brk_handler: BRK #6 at slot + 4 ends
-// the out-of-line step (§5.4).
+// kprobeSsBrkHandler is kprobe_ss_brk_handler (v6.17;
+// kprobe_breakpoint_ss_handler from v5.10): BRK #6 at slot + 4 ends the
+// out-of-line step (§5.4). Kernels before v5.10 have no BRK #6 hook: the
+// BRK is nobody's and the kernel dies.
 func (s *Subsystem) kprobeSsBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
+	if !s.ver.BrkSingleStep {
+		return DBG_HOOK_ERROR, nil
+	}
 	kcb := s.ctlblk(c)
+	if !s.ver.SsCtxRemoved {
+		// v5.10-v6.1: kprobe_ss_hit on the recorded pending step.
+		if !kcb.ssCtx.hit(regs.InstructionPointer()) {
+			return DBG_HOOK_ERROR, nil
+		}
+		regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+		if kcb.current != nil { // post_kprobe_handler: nothing when no probe runs
+			s.postKprobeHandler(kcb.current, kcb, regs)
+		}
+		return DBG_HOOK_HANDLED, nil
+	}
 	cur := kcb.current
 	if cur != nil && kcb.status&(KPROBE_HIT_SS|KPROBE_REENTER) != 0 && cur.slot != 0 &&
 		regs.InstructionPointer() == cur.slot+4 {

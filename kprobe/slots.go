@@ -137,9 +137,11 @@ func (s *Subsystem) InsnPages() []uint64 {
 }
 
 // prepareSlot is arch_prepare_ss_slot (v6.2+): the probed instruction,
-// then BRK #6, each written by the text-patch path.
+// then BRK #6, each written by the text-patch path. Before v5.10
+// (!BrkSingleStep) the slot is the instruction alone, stepped by the
+// hardware.
 func (s *Subsystem) prepareSlot(p *Kprobe) error {
-	if err := s.PatchText(p.slot, p.opcode); err != nil {
+	if err := s.PatchText(p.slot, p.opcode); err != nil || !s.ver.BrkSingleStep {
 		return err
 	}
 	return s.PatchText(p.slot+4, arm64.EncodeBRK(KPROBES_BRK_SS_IMM))

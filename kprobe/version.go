@@ -51,22 +51,77 @@ type Version struct {
 	// The kernel-mode behaviour is unchanged; only the handler name
 	// differs.
 	SplitRet bool
+
+	// The handler and fault path (arch/arm64/kernel/probes/kprobes.c).
+
+	// BrkSingleStep: "arm64: kprobes: Use BRK instead of single-step when
+	// executing instructions out-of-line" (v5.10, 7ee31a3aa8f4). The XOL
+	// slot holds the instruction and BRK #6, which ends the step
+	// (kprobe_breakpoint_ss_handler), and D, A, I and F are all masked
+	// while it runs. Before it the slot holds only the instruction, which
+	// is stepped by the hardware: setup_singlestep sets I, clears D and
+	// calls kernel_enable_single_step (MDSCR_EL1.SS and KDE, SPSR.SS), and
+	// the Software Step exception (EC 0x33) after it ends the step
+	// (kprobe_single_step_handler, a kernel step hook).
+	BrkSingleStep bool
+
+	// RestoreIrqflagOnFault: "arm64: kprobes: Restore local irqflag if
+	// kprobes is cancelled" (v5.13, 738fa58ee132). kprobe_fault_handler
+	// puts the saved DAIF bits back when the stepped instruction faults;
+	// before it the fault returns to the probe address with the step's
+	// masking (I set) left in PSTATE.
+	RestoreIrqflagOnFault bool
+
+	// FaultHandlerRemoved: "kprobes: Remove kprobe::fault_handler" (v5.14,
+	// ec6aba3d2be1). Before it kprobe_fault_handler counted a fault taken
+	// in a pre- or post-handler (status HIT_ACTIVE or HIT_SSDONE) in the
+	// probe's nmissed before offering it to kprobe::fault_handler and the
+	// exception tables (neither of which the model has).
+	FaultHandlerRemoved bool
+
+	// CleanupErrorMessages: "kprobes: treewide: Cleanup the error messages
+	// for kprobes" (v5.15). reenter_kprobe's BUG() message becomes
+	// "Failed to recover from reentered kprobes." (was "Unrecoverable
+	// kprobe detected.").
+	CleanupErrorMessages bool
+
+	// NoProbeBrkIsError: "arm64: kprobes: Return DBG_HOOK_ERROR if kprobes
+	// can not handle a BRK" (v6.2). A BRK #4 with no probe at its address,
+	// and a reentry with a corrupt status, return DBG_HOOK_ERROR (the
+	// kernel dies, "Oops - BRK"); before it kprobe_handler returned
+	// handled without changing PC (assuming a race with unregister: the
+	// CPU re-executes whatever is at the address now).
+	NoProbeBrkIsError bool
+
+	// SsCtxRemoved: the per-CPU kprobe_ctlblk.ss_ctx {ss_pending,
+	// match_addr} is gone (v6.2, reference §0.1 and §5.4): the step-done
+	// handler accepts BRK #6 when a probe is running with status HIT_SS or
+	// REENTER and PC is that probe's slot + 4. Before it, setup_singlestep
+	// recorded the pending step and kprobe_ss_hit accepted PC ==
+	// match_addr (slot + 4), clearing the pending flag.
+	SsCtxRemoved bool
 }
 
 // The profiles. Default is the newest behaviour.
 var (
 	V5_4 = Version{Name: "v5.4"}
-	V6_1 = Version{Name: "v6.1", PtrauthNotSteppable: true}
+	V6_1 = Version{Name: "v6.1", PtrauthNotSteppable: true,
+		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
+		CleanupErrorMessages: true}
 	// V6_12 is the 6.12 stable series (6.12.107): the v6.12 literal-load
 	// fixes plus the MOPS and B.cond-mask changes backported from v6.14,
 	// without the v6.13 NOP simulation.
 	V6_12 = Version{Name: "v6.12", PtrauthNotSteppable: true,
 		LiteralLoadsKprobeOnly: true, SizedLiteralLoads: true,
-		MOPSRejected: true, BCondMatchesBC: true}
+		MOPSRejected: true, BCondMatchesBC: true,
+		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
+		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true}
 	V6_17 = Version{Name: "v6.17", PtrauthNotSteppable: true,
 		LiteralLoadsKprobeOnly: true, SizedLiteralLoads: true,
 		MOPSRejected: true, BCondMatchesBC: true,
-		SimulateNop: true, SplitRet: true}
+		SimulateNop: true, SplitRet: true,
+		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
+		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true}
 
 	Default = V6_17
 )
