@@ -36,7 +36,7 @@ func (s *Subsystem) RegisterKprobe(p *Kprobe) error {
 		return errorf(opRegister, EINVAL, "address 0")
 	}
 	loc, ok := s.syms.LookupAddr(addr)
-	if !ok {
+	if !ok || s.moduleGone(loc.Symbol.Module) {
 		return errorf(opRegister, ENOENT, "address %#x is in no kallsyms symbol", addr)
 	}
 	p.Addr = addr
@@ -61,6 +61,7 @@ func (s *Subsystem) RegisterKprobe(p *Kprobe) error {
 	}
 	p.s = s
 	s.probes[addr] = p
+	s.noteHashed(addr)
 	if !p.Disabled() {
 		if err := s.armKprobe(p); err != nil {
 			delete(s.probes, addr)
@@ -249,7 +250,9 @@ func (s *Subsystem) DisableKprobe(p *Kprobe) error {
 
 // EnableKprobe is enable_kprobe: not registered or GONE is EINVAL; the
 // probe's flag is cleared and its address re-armed if it was disarmed (a
-// failure restores the flags).
+// failure restores the flags). While kprobes are globally disarmed only a
+// child of an aggregator gets its flag cleared; the table entry keeps
+// DISABLED, so ArmAllKprobes leaves it disarmed (the kernel's behaviour).
 func (s *Subsystem) EnableKprobe(p *Kprobe) error {
 	if p == nil {
 		return errorf("enable_kprobe", EINVAL, "nil kprobe")
@@ -261,7 +264,7 @@ func (s *Subsystem) EnableKprobe(p *Kprobe) error {
 	if ap != p {
 		p.Flags &^= KPROBE_FLAG_DISABLED
 	}
-	if ap.Disabled() {
+	if !s.KprobesAllDisarmed() && ap.Disabled() {
 		ap.Flags &^= KPROBE_FLAG_DISABLED
 		if err := s.armKprobe(ap); err != nil {
 			ap.Flags |= KPROBE_FLAG_DISABLED
