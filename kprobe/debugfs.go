@@ -50,14 +50,6 @@ func (s *Subsystem) tableOrder() []*Kprobe {
 	return ps
 }
 
-// preHandlerIsKretprobe reports whether p's pre-handler is
-// pre_handler_kretprobe, i.e. p is the kprobe of a kretprobe: report_probe
-// prints its type as "r". Go cannot compare functions, so the kretprobe
-// code sets this hook (from an init function) to recognise its own
-// probes, e.g. by looking p up among s's registered kretprobes; until then
-// every probe is a plain kprobe, "k".
-var preHandlerIsKretprobe = func(s *Subsystem, p *Kprobe) bool { return false }
-
 // kprobeType is report_probe's type column: "r" for a kretprobe's kprobe,
 // else "k". (The "j" of jprobes went with them in v4.15; there is no "f".)
 func kprobeType(isKretprobe bool) string {
@@ -110,7 +102,7 @@ func (s *Subsystem) reportProbe(b *strings.Builder, p, pp *Kprobe, showValue boo
 	if !showValue {
 		addr = 0
 	}
-	typ := kprobeType(preHandlerIsKretprobe(s, p))
+	typ := kprobeType(s.KretprobeOf(p) != nil)
 	loc, ok := s.syms.LookupAddr(p.Addr)
 	if ok && s.moduleGone(loc.Symbol.Module) {
 		ok = false // a freed module's symbols are no longer in kallsyms

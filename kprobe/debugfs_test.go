@@ -200,3 +200,16 @@ func TestDebugfsBlacklist(t *testing.T) {
 	assert.NotContains(t, after, "mod_blk")
 	assert.Equal(t, 3, strings.Count(after, "\n"))
 }
+
+// TestDebugfsListKretprobe: a kretprobe's entry probe is listed with type
+// "r" (report_probe: pre_handler_kretprobe), a plain kprobe with "k".
+func TestDebugfsListKretprobe(t *testing.T) {
+	f := newFixture(t, nil)
+	rp := &kprobe.Kretprobe{Kp: kprobe.Kprobe{SymbolName: "fib"},
+		Handler: func(*kprobe.KretprobeInstance, *kprobe.PtRegs) int { return 0 }}
+	require.NoError(t, f.s.RegisterKretprobe(rp))
+	require.NoError(t, f.s.RegisterKprobe(&kprobe.Kprobe{SymbolName: "ackermann"}))
+	list := f.s.DebugfsList()
+	assert.Contains(t, list, fmt.Sprintf("%016x  r  fib+0x0    \n", f.addr(t, "fib")))
+	assert.Contains(t, list, fmt.Sprintf("%016x  k  ackermann+0x0    \n", f.addr(t, "ackermann")))
+}

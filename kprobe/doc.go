@@ -59,17 +59,23 @@
 //     DisableKprobe / GetKprobe with the validation order and errno of
 //     reference §7.1, aggregation of several probes at one address (§7.2),
 //     the slot cache (§4.2), arming and disarming through PatchText (the
-//     aarch64_insn_patch_text analogue), the BRK #4/#6 handlers (§5.2-5.7).
+//     aarch64_insn_patch_text analogue), the BRK #4/#6 handlers (§5.2-5.7),
+//     faults in the XOL step (§5.10, fault.go).
+//   - Per profile (version.go, singlestep.go): V5_4 steps with the
+//     hardware single-step (one-word slot, MDSCR_EL1.SS and KDE, the
+//     software step exception EC 0x33), v5.10+ with BRK #6; the pre-v6.2
+//     handling of a BRK #4 with no probe; the fault handler's history.
+//   - Kretprobes (kretprobe.go, trampoline.go): the entry hijack of X30,
+//     __kretprobe_trampoline as BRK #7 with a kallsyms entry, the per-task
+//     LIFO instance list, the MaxActive pool and NMissed (§6).
+//   - The global arm/disarm switch and GONE probes (§7.5, global.go) and
+//     the debugfs list, enabled and blacklist views (§8.1, debugfs.go).
 //
 // # Not yet modelled
 //
-//   - The pre-v5.10 hardware single-step scheme (V5_4's real behaviour:
-//     one-word slot, MDSCR_EL1.SS and the software-step exception) and the
-//     pre-v6.2 handling of a BRK #4 with no probe (resume silently): the
-//     handlers follow v6.2+ for every profile.
-//   - Kretprobes (BRK #7), the older fault-handler behaviours, global arm/disarm
-//     and GONE probes (§7.5), debugfs and tracefs views, the phase event
-//     stream.
+//   - The pre-v6.9 kretprobe trampoline (register-saving code) and the
+//     pre-v5.16 SP-keyed instances: every profile uses BRK #7.
+//   - The phase event stream, tracefs (kprobe_events, kprobe_profile).
 //   - Blacklist sources the model has no tables for: ftrace call sites,
 //     jump-label and static-call sites, the __bug_table, exception-table
 //     sites, entry/irqentry/hyp text. Options.Blacklist names functions

@@ -1,11 +1,5 @@
 package kprobe
 
-import (
-	"runtime"
-	"sync"
-	"weak"
-)
-
 // The global arm/disarm switch and GONE probes (reference §7.5,
 // kernel/kprobes.c: kprobes_all_disarmed, arm_all_kprobes,
 // disarm_all_kprobes, kill_kprobe, kprobes_module_callback,
@@ -14,9 +8,7 @@ import (
 // globalState is the subsystem's state that kernel/kprobes.c keeps in
 // file-scope variables: kprobes_all_disarmed, the insertion order of the
 // kprobe_table hash chains (for the debugfs list), and the modules that
-// went away. It lives in a side table keyed by the Subsystem (weakly, so
-// a dropped Subsystem takes its entry with it) because the Subsystem
-// struct is declared elsewhere; it can move into Subsystem as plain fields.
+// went away.
 type globalState struct {
 	allDisarmed bool
 	// hashed is the order in which addresses entered kprobe_table
@@ -30,25 +22,12 @@ type globalState struct {
 	goneModules map[string]bool
 }
 
-var globals = struct {
-	sync.Mutex
-	m map[weak.Pointer[Subsystem]]*globalState
-}{m: map[weak.Pointer[Subsystem]]*globalState{}}
-
-// global returns s's globalState, creating it on first use.
+// global returns s's globalState, its maps made on first use.
 func (s *Subsystem) global() *globalState {
-	k := weak.Make(s)
-	globals.Lock()
-	defer globals.Unlock()
-	g := globals.m[k]
-	if g == nil {
-		g = &globalState{hashed: map[uint64]uint64{}, goneModules: map[string]bool{}}
-		globals.m[k] = g
-		runtime.AddCleanup(s, func(k weak.Pointer[Subsystem]) {
-			globals.Lock()
-			delete(globals.m, k)
-			globals.Unlock()
-		}, k)
+	g := &s.glob
+	if g.hashed == nil {
+		g.hashed = map[uint64]uint64{}
+		g.goneModules = map[string]bool{}
 	}
 	return g
 }

@@ -50,6 +50,11 @@ type Subsystem struct {
 	handler   emu.Hook
 	faultHook emu.Hook
 	closed    bool
+
+	// The file-scope state of kernel/kprobes.c (global.go) and the
+	// kretprobe side, set up on first use (trampoline.go).
+	glob  globalState
+	kretp *kretprobeState
 }
 
 // New sets up the kprobe subsystem on m, as init_kprobes does at boot:
