@@ -37,9 +37,11 @@ ci: oracles fmt-check vet
 	KPEMU_REQUIRE_ORACLES=1 $(GO) test -tags unicorn -timeout 30m -count=1 -run 'TestDifferential$$' ./emu/difftest -difftest.n=$(DIFFTEST_N)
 
 # Speed: guest instructions per second of the interpreter, plain and with a
-# code hook on every instruction, against Unicorn in the same run.
+# code hook on every instruction, against Unicorn in the same run; host
+# nanoseconds per kprobe hit (out-of-line step, simulation, kretprobe).
 bench:
 	$(GO) test -tags unicorn -run '^$$' -bench 'BenchmarkLoop' -benchtime 2s ./emu
+	$(GO) test -run '^$$' -bench 'BenchmarkProbeHit' -benchtime 1s ./kprobe
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 30s ./arm64

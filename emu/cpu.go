@@ -69,6 +69,10 @@ type CPU struct {
 	// retired counts the instructions this CPU executed; it drives the
 	// deterministic counters.
 	retired uint64
+
+	// Exception frames handed to hooks and handlers (handleEvents).
+	excFrames []*Exception
+	excDepth  int
 }
 
 // CPU.events bits.
@@ -119,6 +123,12 @@ func (c *CPU) SetX(n int, v uint64) {
 		c.x[n] = v
 	}
 }
+
+// Xs copies X0..X30 into dst, and SetXs sets them from src: the bulk
+// forms of X and SetX, for code that saves and restores the whole
+// register file (the kernel's pt_regs).
+func (c *CPU) Xs(dst *[31]uint64)    { copy(dst[:], c.x[:31]) }
+func (c *CPU) SetXs(src *[31]uint64) { copy(c.x[:31], src[:]) }
 
 // Reg reads a register operand as an executor sees it (ZR reads zero, SP
 // the current stack pointer).

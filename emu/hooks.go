@@ -26,7 +26,8 @@ type CodeHook func(c *CPU, pc uint64, in *arm64.Inst)
 // MemHook is called after a guest data access.
 type MemHook func(c *CPU, a MemAccess)
 
-// ExceptionHook is called when an exception has been taken.
+// ExceptionHook is called when an exception has been taken; e is valid only
+// during the call.
 type ExceptionHook func(c *CPU, e *Exception)
 
 // MemAccess describes one guest data access.
@@ -197,6 +198,8 @@ type exceptionHandler struct {
 //     guest's vector table (when VBAR_EL1 is not zero); if nobody handles
 //     it, Run stops with an *ExceptionError;
 //   - an error: Run stops with it.
+//
+// e is valid only during the call (the machine reuses it); copy it to keep it.
 type ExceptionHandler func(c *CPU, e *Exception) (handled bool, err error)
 
 // HandleException registers fn for exceptions of class ec. Handlers of a

@@ -313,8 +313,18 @@ func (c *CPU) fetchSlow(pc uint64) bool {
 func (c *CPU) handleEvents() bool {
 	if c.events&evException != 0 {
 		c.events &^= evException
-		e := c.pending
-		if err := c.deliver(&e); err != nil {
+		// The exception handed to hooks and handlers lives in a per-CPU
+		// frame, reused: no allocation per exception. A handler may run
+		// guest code that takes exceptions of its own, hence a stack.
+		if c.excDepth == len(c.excFrames) {
+			c.excFrames = append(c.excFrames, new(Exception))
+		}
+		e := c.excFrames[c.excDepth]
+		*e = c.pending
+		c.excDepth++
+		err := c.deliver(e)
+		c.excDepth--
+		if err != nil {
 			c.stopErr = err
 			return true
 		}

@@ -80,7 +80,8 @@ func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
 		return false, nil
 	}
 	esr := e.ESR()
-	regs := regsFromException(c)
+	regs := s.pushRegs(c)
+	defer s.popRegs()
 	rc, err := h.Fn(c, regs, esr)
 	if err != nil {
 		return false, err
@@ -92,16 +93,30 @@ func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
 	return true, nil
 }
 
-// regsFromException builds pt_regs as kernel_entry saves them: the
+// pushRegs takes a pt_regs frame filled from the exception state, and
+// popRegs gives it back. pt_regs live on the exception stack in the
+// kernel; here in a per-subsystem stack of reused frames (a handler's
+// guest call can take exceptions of its own), so that a probe hit
+// allocates nothing. A handler must not keep its regs after returning.
+func (s *Subsystem) pushRegs(c *emu.CPU) *PtRegs {
+	if s.regsDepth == len(s.regsFrames) {
+		s.regsFrames = append(s.regsFrames, new(PtRegs))
+	}
+	r := s.regsFrames[s.regsDepth]
+	s.regsDepth++
+	regsFromException(c, r)
+	return r
+}
+
+func (s *Subsystem) popRegs() { s.regsDepth-- }
+
+// regsFromException fills pt_regs as kernel_entry saves them: the
 // general registers, the interrupted context's SP (SP_EL1 when it ran at
 // EL1h, else SP_EL0), PC = ELR_EL1, PSTATE = SPSR_EL1.
-func regsFromException(c *emu.CPU) *PtRegs {
-	r := &PtRegs{PC: c.ELR(), PState: c.SPSR()}
-	for i := range r.Regs {
-		r.Regs[i] = c.X(i)
-	}
+func regsFromException(c *emu.CPU, r *PtRegs) {
+	c.Xs(&r.Regs)
+	r.PC, r.PState = c.ELR(), c.SPSR()
 	r.SP = c.SPEL(spEL(r.PState))
-	return r
 }
 
 // regsToException is kernel_exit: registers, SP, ELR_EL1 and SPSR_EL1
@@ -109,9 +124,7 @@ func regsFromException(c *emu.CPU) *PtRegs {
 // everything back also undoes whatever a handler's nested guest calls
 // left in the registers.
 func regsToException(c *emu.CPU, r *PtRegs) {
-	for i := range r.Regs {
-		c.SetX(i, r.Regs[i])
-	}
+	c.SetXs(&r.Regs)
 	c.SetSPEL(spEL(r.PState), r.SP)
 	c.SetELR(r.PC)
 	c.SetSPSR(r.PState)

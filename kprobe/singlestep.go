@@ -122,7 +122,8 @@ func (s *Subsystem) singleStepHandler(c *emu.CPU, e *emu.Exception) (bool, error
 	if e.FromEL != 1 || s.ver.BrkSingleStep || s.closed {
 		return false, nil
 	}
-	regs := regsFromException(c)
+	regs := s.pushRegs(c)
+	defer s.popRegs()
 	if s.kprobeSingleStepHandler(c, regs, e.ESR()) != DBG_HOOK_HANDLED {
 		return false, nil
 	}

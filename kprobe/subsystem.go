@@ -55,6 +55,10 @@ type Subsystem struct {
 	// kretprobe side, set up on first use (trampoline.go).
 	glob  globalState
 	kretp *kretprobeState
+
+	// pt_regs frames of the BRK handler (brkhook.go), reused.
+	regsFrames []*PtRegs
+	regsDepth  int
 }
 
 // New sets up the kprobe subsystem on m, as init_kprobes does at boot:
