@@ -101,7 +101,7 @@ func (s *Subsystem) reenterKprobe(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kpro
 			msg = "Unrecoverable kprobe detected."
 		}
 		return DBG_HOOK_ERROR, &Oops{Msg: msg,
-			ESR: c.ESR(), PC: regs.PC, Sym: s.symbolize(regs.PC), Probe: p.String()}
+			ESR: c.ESR(), PC: regs.PC, Sym: s.symbolize(regs.PC), Probe: s.dumpKprobe(p)}
 	}
 	// WARN_ON(1); v6.2+ returns an error, older kernels return handled
 	// without doing anything.
@@ -142,7 +142,7 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 	// (arch_simulate_insn: the handler gets p->addr, whatever PC is).
 	if err := Simulate(s.ver, p.decision.Handler, p.opcode, p.Addr, regs, c); err != nil {
 		return &Oops{Msg: "Unable to handle kernel paging request in kprobe simulation: " + err.Error(),
-			ESR: c.ESR(), PC: p.Addr, Sym: s.symbolize(p.Addr), Probe: p.String()}
+			ESR: c.ESR(), PC: p.Addr, Sym: s.symbolize(p.Addr), Probe: s.dumpKprobe(p)}
 	}
 	s.postKprobeHandler(p, kcb, regs)
 	return nil

@@ -69,7 +69,31 @@ func (p *Kprobe) Disabled() bool { return p.Flags&(KPROBE_FLAG_DISABLED|KPROBE_F
 // Gone is kprobe_gone.
 func (p *Kprobe) Gone() bool { return p.Flags&KPROBE_FLAG_GONE != 0 }
 
-// String is what dump_kprobe prints about a probe.
+// String describes the probe in dump_kprobe's words (v5.15+), with the
+// address in hex; Subsystem.dumpKprobe prints exactly what the profile's
+// kernel prints.
 func (p *Kprobe) String() string {
-	return fmt.Sprintf("Dumping kprobe: Name: %s Offset: %x Address: %#x", p.SymbolName, p.Offset, p.Addr)
+	return fmt.Sprintf(".symbol_name = %s, .offset = %x, .addr = %#x", nullString(p.SymbolName), p.Offset, p.Addr)
+}
+
+// dumpKprobe is dump_kprobe (kernel/kprobes.c), printed when the kernel
+// dies over a probe: "Dump kprobe:\n.symbol_name = %s, .offset = %x,
+// .addr = %pS" since v5.15 ("kprobes: treewide: Cleanup the error
+// messages for kprobes"), "Dumping kprobe:\nName: %s\nOffset: %x\n
+// Address: %pS" before.
+func (s *Subsystem) dumpKprobe(p *Kprobe) string {
+	if s.ver.CleanupErrorMessages {
+		return fmt.Sprintf("Dump kprobe:\n.symbol_name = %s, .offset = %x, .addr = %s",
+			nullString(p.SymbolName), p.Offset, s.symbolize(p.Addr))
+	}
+	return fmt.Sprintf("Dumping kprobe:\nName: %s\nOffset: %x\nAddress: %s",
+		nullString(p.SymbolName), p.Offset, s.symbolize(p.Addr))
+}
+
+// nullString is how printk's %s shows a NULL string.
+func nullString(s string) string {
+	if s == "" {
+		return "(null)"
+	}
+	return s
 }

@@ -45,12 +45,9 @@ func (x *ssContext) hit(addr uint64) bool {
 }
 
 // debugMonitors is a CPU's share of arch/arm64/kernel/debug-monitors.c:
-// the mde_ref_count and kde_ref_count per-CPU counters, plus the
-// registration of kprobes' step hook (see kernelEnableSingleStep).
+// the mde_ref_count and kde_ref_count per-CPU counters.
 type debugMonitors struct {
 	mdeRefCount, kdeRefCount int
-	stepHook                 emu.Hook
-	stepHooked               bool
 }
 
 // kprobesSaveLocalIrqflagHWStep is kprobes_save_local_irqflag before
@@ -65,12 +62,8 @@ func (s *Subsystem) kprobesSaveLocalIrqflagHWStep(kcb *kprobeCtlblk, regs *PtReg
 // kernelEnableSingleStep is kernel_enable_single_step(regs)
 // (debug-monitors.c): SPSR.SS in the saved PSTATE, MDSCR_EL1.SS, then
 // enable_debug_monitors(DBG_ACTIVE_EL1), which sets MDE and KDE when
-// their per-CPU counts leave zero.
-//
-// The kernel registers kprobes' step hook once, in arch_init_kprobes.
-// New (subsystem.go) does not install a handler for EC 0x33, so the
-// handler is installed here while this CPU's debug monitors are on, and
-// removed when they go off (kernelDisableSingleStep).
+// their per-CPU counts leave zero. (kprobes' step hook, singleStepHandler,
+// is installed once by New, as arch_init_kprobes registers it.)
 func (s *Subsystem) kernelEnableSingleStep(c *emu.CPU, kcb *kprobeCtlblk, regs *PtRegs) {
 	regs.PState |= DBG_SPSR_SS
 	mdscr := c.MDSCR() | DBG_MDSCR_SS
@@ -83,10 +76,6 @@ func (s *Subsystem) kernelEnableSingleStep(c *emu.CPU, kcb *kprobeCtlblk, regs *
 		mdscr |= DBG_MDSCR_KDE
 	}
 	c.SetMDSCR(mdscr)
-	if !kcb.dbg.stepHooked {
-		kcb.dbg.stepHook = s.m.HandleException(emu.ECSoftStepCur, s.singleStepHandler)
-		kcb.dbg.stepHooked = true
-	}
 }
 
 // kernelDisableSingleStep is kernel_disable_single_step: MDSCR_EL1.SS
@@ -107,10 +96,6 @@ func (s *Subsystem) kernelDisableSingleStep(c *emu.CPU, kcb *kprobeCtlblk) {
 		}
 	}
 	c.SetMDSCR(mdscr)
-	if kcb.dbg.kdeRefCount == 0 && kcb.dbg.stepHooked {
-		s.m.RemoveHandler(kcb.dbg.stepHook)
-		kcb.dbg.stepHooked = false
-	}
 }
 
 // singleStepHandler is the EL1 Software Step path of do_debug_exception:

@@ -46,10 +46,11 @@ type Subsystem struct {
 	kcb    []kprobeCtlblk     // per CPU
 	slots  slotCache
 
-	hooks     []*BreakHook
-	handler   emu.Hook
-	faultHook emu.Hook
-	closed    bool
+	hooks       []*BreakHook
+	handler     emu.Hook
+	stepHandler emu.Hook // before v5.10 only (singlestep.go)
+	faultHook   emu.Hook
+	closed      bool
 
 	// The file-scope state of kernel/kprobes.c (global.go) and the
 	// kretprobe side, set up on first use (trampoline.go).
@@ -104,6 +105,11 @@ func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
 	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_IMM, Fn: s.kprobeBrkHandler})
 	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_SS_IMM, Fn: s.kprobeSsBrkHandler})
 	s.handler = m.HandleException(emu.ECBRK64, s.el1Brk)
+	if !s.ver.BrkSingleStep {
+		// Before v5.10 the step ends with a Software Step exception:
+		// arch_init_kprobes registers kprobes' step hook too.
+		s.stepHandler = m.HandleException(emu.ECSoftStepCur, s.singleStepHandler)
+	}
 	s.faultHook = m.AddExceptionHook(s.kprobeFaultHandler)
 	return s, nil
 }
@@ -133,6 +139,7 @@ func (s *Subsystem) Close() error {
 	}
 	s.UnregisterKprobes(ps)
 	s.m.RemoveHandler(s.handler)
+	s.m.RemoveHandler(s.stepHandler) // harmless when it was never added
 	s.m.RemoveHook(s.faultHook)
 	s.closed = true
 	return nil

@@ -186,7 +186,6 @@ func TestVersionEntryProbeXOL(t *testing.T) {
 					assert.Equal(t, inSlot{emu.PSR_I, emu.PSR_SS, DBG_MDSCR_SS | DBG_MDSCR_KDE | DBG_MDSCR_MDE}, seen[0],
 						"I masked, D clear, PSTATE.SS set (active-not-pending)")
 				}
-				assert.False(t, f.s.kcb[0].dbg.stepHooked, "the step handler is gone with the step")
 				assert.Zero(t, f.s.kcb[0].dbg.kdeRefCount)
 				assert.Nil(t, f.s.KprobeRunning(0))
 				assert.Zero(t, p.NMissed)
@@ -468,7 +467,7 @@ func TestVersionFaultInSlot(t *testing.T) {
 			assert.Equal(t, p.Addr, c.PC(), "back at the probe address")
 			assert.Nil(t, f.s.KprobeRunning(0))
 			assert.Zero(t, c.MDSCR(), "no step left on")
-			assert.False(t, f.s.kcb[0].dbg.stepHooked)
+			assert.Zero(t, f.s.kcb[0].dbg.kdeRefCount, "the debug monitors are off")
 			if v.RestoreIrqflagOnFault {
 				assert.Zero(t, c.DAIF(), "DAIF restored")
 			} else {
@@ -510,5 +509,22 @@ func TestVersionFaultInHandler(t *testing.T) {
 				assert.EqualValues(t, 1, p.NMissed)
 			}
 		})
+	}
+}
+
+// TestDumpKprobe: dump_kprobe's words change in v5.15; the address is
+// printed with %pS.
+func TestDumpKprobe(t *testing.T) {
+	for _, v := range []Version{V5_4, V6_17} {
+		f := newVerFixture(t, v)
+		p := &Kprobe{SymbolName: "chain_c", Offset: 4}
+		require.NoError(t, f.s.RegisterKprobe(p))
+		got := f.s.dumpKprobe(p)
+		if v.CleanupErrorMessages {
+			assert.Equal(t, "Dump kprobe:\n.symbol_name = chain_c, .offset = 4, .addr = "+f.s.symbolize(p.Addr), got)
+		} else {
+			assert.Equal(t, "Dumping kprobe:\nName: chain_c\nOffset: 4\nAddress: "+f.s.symbolize(p.Addr), got)
+		}
+		assert.Contains(t, got, "chain_c+0x4/0x")
 	}
 }
