@@ -28,10 +28,22 @@ func (s *Subsystem) disarmKprobe(p *Kprobe) error {
 
 // archArmKprobe is arch_arm_kprobe: patch BRK #4 over the probed word.
 func (s *Subsystem) archArmKprobe(p *Kprobe) error {
-	return s.PatchText(p.Addr, BRK64_OPCODE_KPROBES)
+	if err := s.PatchText(p.Addr, BRK64_OPCODE_KPROBES); err != nil {
+		return err
+	}
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseArmed, CPU: -1, Probe: p, PC: p.Addr, Insn: p.opcode, Slot: p.slot})
+	}
+	return nil
 }
 
 // archDisarmKprobe is arch_disarm_kprobe: patch the saved word back.
 func (s *Subsystem) archDisarmKprobe(p *Kprobe) error {
-	return s.PatchText(p.Addr, p.opcode)
+	if err := s.PatchText(p.Addr, p.opcode); err != nil {
+		return err
+	}
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseDisarmed, CPU: -1, Probe: p, PC: p.Addr, Insn: p.opcode, Slot: p.slot})
+	}
+	return nil
 }

@@ -59,6 +59,9 @@ func (s *Subsystem) kprobeBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int,
 	kcb := s.ctlblk(c)
 	addr := regs.InstructionPointer()
 	p := s.probes[addr]
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseBrkHit, CPU: c.ID(), Probe: p, PC: addr, ESR: esr, DAIF: regs.PState & daifMask})
+	}
 	if p == nil {
 		if s.ver.NoProbeBrkIsError {
 			// v6.2+: no probe here is an error (WARN_ON_ONCE, then die).
@@ -71,8 +74,11 @@ func (s *Subsystem) kprobeBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int,
 	if kcb.current != nil {
 		return s.reenterKprobe(c, p, regs, kcb)
 	}
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseHandlerChosen, CPU: c.ID(), Probe: p, PC: addr, Slot: p.slot, Insn: p.opcode})
+	}
 	kcb.current, kcb.status = p, KPROBE_HIT_ACTIVE
-	if p.PreHandler == nil || p.PreHandler(p, regs) == 0 {
+	if p.PreHandler == nil || s.callPreHandler(c, p, regs) == 0 {
 		if err := s.setupSinglestep(c, p, regs, kcb, false); err != nil {
 			return DBG_HOOK_ERROR, err
 		}
@@ -81,7 +87,24 @@ func (s *Subsystem) kprobeBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (int,
 	// The pre-handler changed PC: resume there, no step, no post-handler
 	// (§5.7).
 	kcb.current = nil
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: c.ID(), Probe: p, PC: regs.PC})
+	}
 	return DBG_HOOK_HANDLED, nil
+}
+
+// callPreHandler calls p.PreHandler (kprobe_handler's
+// "if (!p->pre_handler || !p->pre_handler(p, regs))"), reporting its
+// result and what it changed to the phase listener.
+func (s *Subsystem) callPreHandler(c *emu.CPU, p *Kprobe, regs *PtRegs) int {
+	if s.phase == nil {
+		return p.PreHandler(p, regs)
+	}
+	before := *regs
+	r := p.PreHandler(p, regs)
+	s.emitPhase(PhaseEvent{Phase: PhasePreHandler, CPU: c.ID(), Probe: p, PC: p.Addr, Result: r,
+		Changed: regsDiff(&before, regs)})
+	return r
 }
 
 // reenterKprobe is reenter_kprobe: a probe hit while another is being
@@ -90,6 +113,9 @@ func (s *Subsystem) reenterKprobe(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kpro
 	switch kcb.status {
 	case KPROBE_HIT_SSDONE, KPROBE_HIT_ACTIVE:
 		incNmissed(p)
+		if s.phase != nil {
+			s.emitPhase(PhaseEvent{Phase: PhaseMissed, CPU: c.ID(), Probe: p, PC: p.Addr, Insn: p.opcode, Slot: p.slot})
+		}
 		if err := s.setupSinglestep(c, p, regs, kcb, true); err != nil {
 			return DBG_HOOK_ERROR, err
 		}
@@ -120,6 +146,10 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 	} else {
 		kcb.status = KPROBE_HIT_SS
 	}
+	var before PtRegs
+	if s.phase != nil {
+		before = *regs
+	}
 	if p.slot != 0 {
 		if !s.ver.SsCtxRemoved {
 			kcb.ssCtx.set(p.slot) // set_ss_context: mark the step pending
@@ -130,12 +160,18 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 			s.kprobesSaveLocalIrqflagHWStep(kcb, regs)
 			s.kernelEnableSingleStep(c, kcb, regs)
 			regs.InstructionPointerSet(p.slot)
+			if s.phase != nil {
+				s.emitXOLEnter(c, p, kcb, &before, regs)
+			}
 			return nil
 		}
 		// kprobes_save_local_irqflag: mask D, A, I and F for the step.
 		kcb.savedIrqflag = regs.PState & daifMask
 		regs.PState |= daifMask
 		regs.InstructionPointerSet(p.slot)
+		if s.phase != nil {
+			s.emitXOLEnter(c, p, kcb, &before, regs)
+		}
 		return nil
 	}
 	// Simulated in this exception, then post handling at once
@@ -144,8 +180,19 @@ func (s *Subsystem) setupSinglestep(c *emu.CPU, p *Kprobe, regs *PtRegs, kcb *kp
 		return &Oops{Msg: "Unable to handle kernel paging request in kprobe simulation: " + err.Error(),
 			ESR: c.ESR(), PC: p.Addr, Sym: s.symbolize(p.Addr), Probe: s.dumpKprobe(p)}
 	}
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseSimulated, CPU: c.ID(), Probe: p, PC: p.Addr, Insn: p.opcode,
+			Changed: regsDiff(&before, regs)})
+	}
 	s.postKprobeHandler(p, kcb, regs)
 	return nil
+}
+
+// emitXOLEnter reports the ERET into the slot: the instruction, the
+// saved DAIF and what setup_singlestep changed.
+func (s *Subsystem) emitXOLEnter(c *emu.CPU, p *Kprobe, kcb *kprobeCtlblk, before, regs *PtRegs) {
+	s.emitPhase(PhaseEvent{Phase: PhaseXOLEnter, CPU: c.ID(), Probe: p, PC: p.slot, Slot: p.slot,
+		Insn: p.opcode, DAIF: kcb.savedIrqflag, Changed: regsDiff(before, regs)})
 }
 
 // kprobeSsBrkHandler is kprobe_ss_brk_handler (v6.17;
@@ -157,12 +204,15 @@ func (s *Subsystem) kprobeSsBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (in
 		return DBG_HOOK_ERROR, nil
 	}
 	kcb := s.ctlblk(c)
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseSsBrkHit, CPU: c.ID(), Probe: kcb.current, PC: regs.PC, ESR: esr})
+	}
 	if !s.ver.SsCtxRemoved {
 		// v5.10-v6.1: kprobe_ss_hit on the recorded pending step.
 		if !kcb.ssCtx.hit(regs.InstructionPointer()) {
 			return DBG_HOOK_ERROR, nil
 		}
-		regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+		s.kprobesRestoreLocalIrqflag(c, kcb, regs)
 		if kcb.current != nil { // post_kprobe_handler: nothing when no probe runs
 			s.postKprobeHandler(kcb.current, kcb, regs)
 		}
@@ -171,12 +221,26 @@ func (s *Subsystem) kprobeSsBrkHandler(c *emu.CPU, regs *PtRegs, esr uint64) (in
 	cur := kcb.current
 	if cur != nil && kcb.status&(KPROBE_HIT_SS|KPROBE_REENTER) != 0 && cur.slot != 0 &&
 		regs.InstructionPointer() == cur.slot+4 {
-		// kprobes_restore_local_irqflag.
-		regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+		s.kprobesRestoreLocalIrqflag(c, kcb, regs)
 		s.postKprobeHandler(cur, kcb, regs)
 		return DBG_HOOK_HANDLED, nil
 	}
 	return DBG_HOOK_ERROR, nil
+}
+
+// kprobesRestoreLocalIrqflag is kprobes_restore_local_irqflag: the
+// interrupted DAIF bits back into the saved PSTATE.
+func (s *Subsystem) kprobesRestoreLocalIrqflag(c *emu.CPU, kcb *kprobeCtlblk, regs *PtRegs) {
+	old := regs.PState
+	regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+	if s.phase != nil {
+		var ch []RegChange
+		if old != regs.PState {
+			ch = []RegChange{{"pstate", old, regs.PState}}
+		}
+		s.emitPhase(PhaseEvent{Phase: PhaseDAIFRestored, CPU: c.ID(), Probe: kcb.current, PC: regs.PC,
+			DAIF: kcb.savedIrqflag, Changed: ch})
+	}
 }
 
 // postKprobeHandler is post_kprobe_handler (§5.5).
@@ -186,11 +250,35 @@ func (s *Subsystem) postKprobeHandler(cur *Kprobe, kcb *kprobeCtlblk, regs *PtRe
 	}
 	if kcb.status == KPROBE_REENTER {
 		kcb.current, kcb.status = kcb.prev.kp, kcb.prev.status
+		if s.phase != nil {
+			s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: s.kcbCPU(kcb), Probe: cur, PC: regs.PC})
+		}
 		return
 	}
 	kcb.status = KPROBE_HIT_SSDONE
 	if cur.PostHandler != nil {
-		cur.PostHandler(cur, regs, 0)
+		if s.phase == nil {
+			cur.PostHandler(cur, regs, 0)
+		} else {
+			before := *regs
+			cur.PostHandler(cur, regs, 0)
+			s.emitPhase(PhaseEvent{Phase: PhasePostHandler, CPU: s.kcbCPU(kcb), Probe: cur, PC: cur.Addr,
+				Changed: regsDiff(&before, regs)})
+		}
 	}
 	kcb.current = nil
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: s.kcbCPU(kcb), Probe: cur, PC: regs.PC})
+	}
+}
+
+// kcbCPU is the CPU whose control block kcb is (the kernel's per-CPU
+// variable has its CPU implicit).
+func (s *Subsystem) kcbCPU(kcb *kprobeCtlblk) int {
+	for i := range s.kcb {
+		if &s.kcb[i] == kcb {
+			return i
+		}
+	}
+	return -1
 }

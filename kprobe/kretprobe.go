@@ -247,6 +247,10 @@ func (s *Subsystem) preHandlerKretprobe(st *kretprobeState, rp *Kretprobe, regs 
 	cpu := s.currentCPU(rp)
 	ri.Task = cpu
 	st.tasks[cpu] = append(st.tasks[cpu], ri)
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseKretprobeHijack, CPU: cpu, Probe: &rp.Kp, PC: rp.Kp.Addr,
+			Changed: []RegChange{{"x30", ri.RetAddr, st.trampoline}}})
+	}
 	return 0
 }
 

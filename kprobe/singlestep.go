@@ -123,10 +123,13 @@ func (s *Subsystem) singleStepHandler(c *emu.CPU, e *emu.Exception) (bool, error
 // probe address + 4.
 func (s *Subsystem) kprobeSingleStepHandler(c *emu.CPU, regs *PtRegs, esr uint64) int {
 	kcb := s.ctlblk(c)
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseSingleStep, CPU: c.ID(), Probe: kcb.current, PC: regs.PC, ESR: esr})
+	}
 	if !kcb.ssCtx.hit(regs.InstructionPointer()) {
 		return DBG_HOOK_ERROR
 	}
-	regs.PState = regs.PState&^daifMask | kcb.savedIrqflag
+	s.kprobesRestoreLocalIrqflag(c, kcb, regs)
 	s.kernelDisableSingleStep(c, kcb)
 	if kcb.current != nil {
 		s.postKprobeHandler(kcb.current, kcb, regs)

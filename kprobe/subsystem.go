@@ -60,6 +60,10 @@ type Subsystem struct {
 	// pt_regs frames of the BRK handler (brkhook.go), reused.
 	regsFrames []*PtRegs
 	regsDepth  int
+
+	// phase is the phase-stream listener (phase.go), nil when nobody
+	// listens.
+	phase func(PhaseEvent)
 }
 
 // New sets up the kprobe subsystem on m, as init_kprobes does at boot:

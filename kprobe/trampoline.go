@@ -55,7 +55,7 @@ func (s *Subsystem) initKretprobes() (*kretprobeState, error) {
 	}
 	st.hook = &BreakHook{Imm: KRETPROBES_BRK_IMM,
 		Fn: func(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
-			return s.kretprobeBrkHandler(st, c, regs)
+			return s.kretprobeBrkHandler(st, c, regs, esr)
 		}}
 	s.RegisterKernelBreakHook(st.hook)
 
@@ -118,7 +118,7 @@ var kprobeBusy = &Kprobe{SymbolName: "kprobe_busy"}
 // kretprobe_breakpoint_handler v6.9-v6.16): BRK #7 anywhere but the
 // trampoline is not kprobes'; at the trampoline PC becomes what
 // kretprobe_trampoline_handler returns, with the frame pointer X29.
-func (s *Subsystem) kretprobeBrkHandler(st *kretprobeState, c *emu.CPU, regs *PtRegs) (int, error) {
+func (s *Subsystem) kretprobeBrkHandler(st *kretprobeState, c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
 	if regs.PC != st.trampoline {
 		return DBG_HOOK_ERROR, nil
 	}
@@ -133,6 +133,11 @@ func (s *Subsystem) kretprobeBrkHandler(st *kretprobeState, c *emu.CPU, regs *Pt
 	*kcb = saved
 	if err != nil {
 		return DBG_HOOK_ERROR, err
+	}
+	if s.phase != nil {
+		s.emitPhase(PhaseEvent{Phase: PhaseKretprobeReturn, CPU: c.ID(), PC: st.trampoline, ESR: esr,
+			Changed: []RegChange{{"pc", st.trampoline, pc}}})
+		s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: c.ID(), PC: pc})
 	}
 	regs.PC = pc
 	return DBG_HOOK_HANDLED, nil
