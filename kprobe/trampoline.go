@@ -187,10 +187,11 @@ func (s *Subsystem) kretprobeTrampolineHandler(st *kretprobeState, c *emu.CPU, r
 	// have pushed and popped their own meanwhile, which left the list as
 	// it was.
 	done := st.tasks[cpu][node:]
-	st.tasks[cpu] = st.tasks[cpu][:node:node]
 	for i := len(done) - 1; i >= 0; i-- {
 		recycleRpInst(done[i])
 	}
+	clear(done) // the list keeps its capacity: the next call's push does not allocate
+	st.tasks[cpu] = st.tasks[cpu][:node]
 	return correct, nil
 }
 
