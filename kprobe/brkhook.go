@@ -1,6 +1,8 @@
 package kprobe
 
 import (
+	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/kpemu/kpemu/emu"
@@ -71,7 +73,7 @@ func (s *Subsystem) findHook(imm uint16) *BreakHook {
 // machine's other handlers; when nobody takes it the run stops with
 // emu.ExceptionError, which stands for the kernel's "Unexpected kernel
 // BRK exception at EL1" death.
-func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
+func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (handled bool, err error) {
 	if e.FromEL != 1 {
 		return false, nil
 	}
@@ -81,7 +83,13 @@ func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
 	}
 	esr := e.ESR()
 	regs := s.pushRegs(c)
-	defer s.popRegs()
+	elr := e.ELR
+	defer func() {
+		s.popRegs()
+		if r := recover(); r != nil {
+			handled, err = false, s.handlerPanicked(c, elr, r)
+		}
+	}()
 	rc, err := h.Fn(c, regs, esr)
 	if err != nil {
 		return false, err
@@ -91,6 +99,41 @@ func (s *Subsystem) el1Brk(c *emu.CPU, e *emu.Exception) (bool, error) {
 	}
 	regsToException(c, regs)
 	return true, nil
+}
+
+// HandlerPanic stops the machine's run when a handler (a kprobe's pre- or
+// post-handler, a kretprobe's handlers, a break hook) panics: the panic is
+// contained, and the error names the probe being handled. The CPU's kprobe
+// state is reset, as no kernel would survive this to say more.
+type HandlerPanic struct {
+	Probe string // the probe's address as sym+0xoff/0xsize, "" for a break hook of the user's
+	PC    uint64 // the BRK's address
+	Sym   string // PC as sym+0xoff/0xsize
+	Value any    // what the handler panicked with
+	Stack string
+}
+
+func (e *HandlerPanic) Error() string {
+	if e.Probe == "" {
+		return fmt.Sprintf("kprobe: break hook panicked at %s: %v", e.Sym, e.Value)
+	}
+	return fmt.Sprintf("kprobe: handler of the probe at %s panicked (BRK at %s): %v", e.Probe, e.Sym, e.Value)
+}
+
+// handlerPanicked turns a handler's panic into a *HandlerPanic naming the
+// probe: the one being handled on this CPU, else the one at the BRK.
+func (s *Subsystem) handlerPanicked(c *emu.CPU, pc uint64, v any) error {
+	e := &HandlerPanic{PC: pc, Sym: s.symbolize(pc), Value: v, Stack: string(debug.Stack())}
+	kcb := s.ctlblk(c)
+	p := kcb.current
+	if p == nil {
+		p = s.probes[pc]
+	}
+	if p != nil {
+		e.Probe = s.symbolize(p.Addr)
+	}
+	*kcb = kprobeCtlblk{dbg: kcb.dbg}
+	return e
 }
 
 // pushRegs takes a pt_regs frame filled from the exception state, and

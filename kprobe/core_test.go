@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -580,4 +581,25 @@ func TestNewUsesTheLoadedSymbols(t *testing.T) {
 	assert.Equal(t, want, p.Addr)
 	assert.Equal(t, uint64(55), kl.Call(t, m, l, "fib", 10))
 	assert.Positive(t, hits)
+}
+
+// TestHandlerPanicIsContained: a handler that panics stops the machine
+// with an error that names the probe, and the host goes on.
+func TestHandlerPanicIsContained(t *testing.T) {
+	for _, post := range []bool{false, true} {
+		f := newFixture(t, nil)
+		p := &kprobe.Kprobe{SymbolName: "fib"}
+		if post {
+			p.PostHandler = func(*kprobe.Kprobe, *kprobe.PtRegs, uint64) { panic("post bug") }
+		} else {
+			p.PreHandler = func(*kprobe.Kprobe, *kprobe.PtRegs) int { panic("pre bug") }
+		}
+		require.NoError(t, f.s.RegisterKprobe(p))
+		_, err := f.m.Call(context.Background(), f.addr(t, "fib"), []uint64{5}, nil)
+		var hp *kprobe.HandlerPanic
+		require.ErrorAs(t, err, &hp)
+		assert.True(t, strings.HasPrefix(hp.Probe, "fib+0x0/0x"), hp.Probe)
+		assert.Contains(t, err.Error(), "probe at fib+0x0/0x")
+		assert.Nil(t, f.s.KprobeRunning(0), "the CPU's kprobe state is reset")
+	}
 }
