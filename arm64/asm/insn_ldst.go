@@ -211,17 +211,46 @@ func loadStore(c *Ctx, mn ldstMn, o []Operand) (arm64.Inst, error) {
 	default:
 		return arm64.Inst{}, c.Expected(o[1], "a memory operand ([xn, ...])")
 	}
+	return ldstAddrMode(c, mn, gprLdstOps, o, size, in)
+}
+
+// ldstOps are the ops of one register file for the addressing modes of
+// LDR/STR and their unscaled and unprivileged forms, each as {store, load}.
+type ldstOps struct {
+	imm, unscaled, unpriv, reg [2]arm64.Op
+}
+
+var (
+	gprLdstOps = ldstOps{
+		imm:      [2]arm64.Op{arm64.STRimm, arm64.LDRimm},
+		unscaled: [2]arm64.Op{arm64.STUR, arm64.LDUR},
+		unpriv:   [2]arm64.Op{arm64.STTR, arm64.LDTR},
+		reg:      [2]arm64.Op{arm64.STRreg, arm64.LDRreg},
+	}
+	// FP/SIMD registers have no unprivileged forms.
+	fpLdstOps = ldstOps{
+		imm:      [2]arm64.Op{arm64.STRimmFP, arm64.LDRimmFP},
+		unscaled: [2]arm64.Op{arm64.STURFP, arm64.LDURFP},
+		reg:      [2]arm64.Op{arm64.STRregFP, arm64.LDRregFP},
+	}
+)
+
+// ldstAddrMode completes in (transfer register, size, signedness set) from
+// the memory operand o[1], for general-purpose and FP/SIMD registers
+// alike: [xn{, #imm}] (the scaled unsigned offset, or LDUR/STUR for an
+// offset only the unscaled form holds, as GNU as does), pre- and
+// post-index, and the register offset.
+func ldstAddrMode(c *Ctx, mn ldstMn, ops ldstOps, o []Operand, size int, in arm64.Inst) (arm64.Inst, error) {
 	m, n, err := c.MemBase(o[1])
 	if err != nil {
 		return arm64.Inst{}, err
 	}
 	in.Rn = n
-	ops := [...][2]arm64.Op{formLDR: {arm64.STRimm, arm64.LDRimm}, formUnscaled: {arm64.STUR, arm64.LDUR}, formUnpriv: {arm64.STTR, arm64.LDTR}}[mn.form]
 	load := 0
 	if mn.load {
 		load = 1
 	}
-	in.Op = ops[load]
+	in.Op = [...][2]arm64.Op{formLDR: ops.imm, formUnscaled: ops.unscaled, formUnpriv: ops.unpriv}[mn.form][load]
 	switch m.Mode {
 	case arm64.AddrOffset:
 		var lo12 obj.RelocType
@@ -243,7 +272,7 @@ func loadStore(c *Ctx, mn ldstMn, o []Operand) (arm64.Inst, error) {
 			// GNU as turns an offset that the scaled form cannot hold
 			// into LDUR/STUR.
 			if mn.form == formLDR {
-				in.Op = [2]arm64.Op{arm64.STUR, arm64.LDUR}[load]
+				in.Op = ops.unscaled[load]
 			}
 			return in, nil
 		}
@@ -279,7 +308,7 @@ func loadStore(c *Ctx, mn ldstMn, o []Operand) (arm64.Inst, error) {
 		if byteS {
 			in.Imm2 = 1
 		}
-		in.Op = [2]arm64.Op{arm64.STRreg, arm64.LDRreg}[load]
+		in.Op = ops.reg[load]
 		in.Mode, in.Rm, in.Ext, in.Amount = arm64.AddrRegOffset, rm, ext, amount
 		return in, nil
 	}

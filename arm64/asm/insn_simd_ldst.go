@@ -54,78 +54,13 @@ func fpLoadStore(c *Ctx, mn ldstMn, o []Operand) (arm64.Inst, error) {
 	}
 	size := fpSizes[width]
 	in := arm64.Inst{Rt: arm64.Reg(t), Size: uint8(size)}
-	load := 0
-	if mn.load {
-		load = 1
-	}
 	if o[1].Kind != KindMem {
 		if (o[1].Kind == KindLiteral || o[1].Kind == KindImm || o[1].Kind == KindName) && mn.form == formLDR && mn.load {
 			return fpLdrLiteral(c, in, o[0], o[1])
 		}
 		return arm64.Inst{}, c.Expected(o[1], "a memory operand ([xn, ...])")
 	}
-	m, n, err := c.MemBase(o[1])
-	if err != nil {
-		return arm64.Inst{}, err
-	}
-	in.Rn = n
-	switch m.Mode {
-	case arm64.AddrOffset:
-		var lo12 obj.RelocType
-		if mn.form == formLDR {
-			lo12 = lo12Relocs[size]
-		}
-		v, err := c.MemOffset(m, lo12)
-		if err != nil {
-			return arm64.Inst{}, err
-		}
-		in.Mode, in.Imm = arm64.AddrOffset, v
-		scale := int64(1) << size
-		switch {
-		case mn.form == formLDR && v >= 0 && v%scale == 0 && v/scale <= 0xfff:
-			in.Op = [2]arm64.Op{arm64.STRimmFP, arm64.LDRimmFP}[load]
-			return in, nil
-		case mn.form == formLDR && m.Offset.Reloc != RelocNone:
-			return arm64.Inst{}, c.Errorf(*m.Offset, "the low 12 bits of '%s' (%#x) are not a multiple of the access size %d", m.Offset.Text, v, scale)
-		case v >= -256 && v <= 255:
-			in.Op = [2]arm64.Op{arm64.STURFP, arm64.LDURFP}[load]
-			return in, nil
-		}
-		what := "-256 to 255"
-		if mn.form == formLDR {
-			what = fmt.Sprintf("a multiple of %d from 0 to %d, or -256 to 255", scale, 0xfff*scale)
-		}
-		return c.immOutOfRange(*m.Offset, what)
-	case arm64.AddrPreIndex, arm64.AddrPostIndex:
-		if mn.form != formLDR || m.Offset == nil {
-			return arm64.Inst{}, c.Errorf(o[1], "'%s' has no such pre- or post-index form", mn.name)
-		}
-		v, err := c.MemOffset(m, 0)
-		if err != nil {
-			return arm64.Inst{}, err
-		}
-		if v < -256 || v > 255 {
-			return c.immOutOfRange(*m.Offset, "-256 to 255")
-		}
-		in.Op = [2]arm64.Op{arm64.STRimmFP, arm64.LDRimmFP}[load]
-		in.Mode, in.Imm = m.Mode, v
-		return in, nil
-	case arm64.AddrRegOffset:
-		if mn.form != formLDR {
-			return arm64.Inst{}, c.Errorf(o[1], "'%s' has no register offset form", mn.name)
-		}
-		rm, ext, amount, byteS, err := c.MemIndex(m, size)
-		if err != nil {
-			return arm64.Inst{}, err
-		}
-		if byteS {
-			in.Imm2 = 1
-		}
-		in.Op = [2]arm64.Op{arm64.STRregFP, arm64.LDRregFP}[load]
-		in.Mode, in.Rm, in.Ext, in.Amount = arm64.AddrRegOffset, rm, ext, amount
-		return in, nil
-	}
-	return arm64.Inst{}, c.Expected(o[1], "[xn], [xn, #imm], [xn, #imm]!, [xn], #imm or [xn, xm]")
+	return ldstAddrMode(c, mn, fpLdstOps, o, size, in)
 }
 
 // fpLdrLiteral: LDR (literal, SIMD&FP) of an S, D or Q register, to a label
