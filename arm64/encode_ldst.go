@@ -506,6 +506,25 @@ func encodePrefetch(in *Inst) (uint32, error) {
 	return 0xf8a00800 | off | w, nil
 }
 
+// lsPairIdx checks the addressing mode of a load/store pair and returns
+// its idx field: 00 for the non-temporal pairs (offset only), else 01
+// post-index, 10 offset, 11 pre-index.
+func lsPairIdx(in *Inst, nonTemporal bool) (uint32, error) {
+	if nonTemporal {
+		return 0, lsCheckMode(in, AddrOffset)
+	}
+	if err := lsCheckMode(in, AddrOffset, AddrPreIndex, AddrPostIndex); err != nil {
+		return 0, err
+	}
+	switch in.Mode {
+	case AddrPostIndex:
+		return 0b01, nil
+	case AddrOffset:
+		return 0b10, nil
+	}
+	return 0b11, nil
+}
+
 // encodeLdStPair encodes LDP, LDPSW, STP (opc 101 0 idx L imm7 Rt2 Rn Rt,
 // idx 01 post-index, 10 offset, 11 pre-index) and LDNP, STNP (idx 00,
 // offset only). opc 00 is a W pair, 10 an X pair, 01 LDPSW; the offset is
@@ -515,23 +534,9 @@ func encodeLdStPair(in *Inst) (uint32, error) {
 		return 0, err
 	}
 	nonTemporal := in.Op == LDNP || in.Op == STNP
-	var idx uint32
-	if nonTemporal {
-		if err := lsCheckMode(in, AddrOffset); err != nil {
-			return 0, err
-		}
-	} else {
-		if err := lsCheckMode(in, AddrOffset, AddrPreIndex, AddrPostIndex); err != nil {
-			return 0, err
-		}
-		switch in.Mode {
-		case AddrPostIndex:
-			idx = 0b01
-		case AddrOffset:
-			idx = 0b10
-		default:
-			idx = 0b11
-		}
+	idx, err := lsPairIdx(in, nonTemporal)
+	if err != nil {
+		return 0, err
 	}
 	load := lsIsLoad(in.Op)
 	var opc uint32

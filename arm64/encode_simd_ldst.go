@@ -172,23 +172,9 @@ func encodeFPPair(in *Inst) (uint32, error) {
 	if err := lsCheckUnused(in, lsHasRn|lsHasRt|lsHasRt2|lsHasSize|lsHasImm|lsHasMode); err != nil {
 		return 0, err
 	}
-	var idx uint32
-	if in.Op == LDNPFP || in.Op == STNPFP {
-		if err := lsCheckMode(in, AddrOffset); err != nil {
-			return 0, err
-		}
-	} else {
-		if err := lsCheckMode(in, AddrOffset, AddrPreIndex, AddrPostIndex); err != nil {
-			return 0, err
-		}
-		switch in.Mode {
-		case AddrPostIndex:
-			idx = 0b01
-		case AddrOffset:
-			idx = 0b10
-		default:
-			idx = 0b11
-		}
+	idx, err := lsPairIdx(in, in.Op == LDNPFP || in.Op == STNPFP)
+	if err != nil {
+		return 0, err
 	}
 	if in.Size < 2 || in.Size > 4 {
 		return 0, encodeError(in.Op, "Size %d, want 2..4 (S, D, Q pair)", in.Size)
