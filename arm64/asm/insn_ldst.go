@@ -318,7 +318,14 @@ func ldstAddrMode(c *Ctx, mn ldstMn, ops ldstOps, o []Operand, size int, in arm6
 // ldrLiteral: LDR (literal) to a label, or "=value" from the literal pool
 // (an entry of the register's size; 4 bytes for LDRSW).
 func ldrLiteral(c *Ctx, in arm64.Inst, o Operand) (arm64.Inst, error) {
-	in.Op, in.Mode = arm64.LDRlit, arm64.AddrLiteral
+	return literalLoad(c, in, arm64.LDRlit, o)
+}
+
+// literalLoad completes a literal load of op (general or FP/SIMD
+// register, in.Size set): the 19-bit word offset to a label, or to a
+// literal pool entry of the register's size for "=value".
+func literalLoad(c *Ctx, in arm64.Inst, op arm64.Op, o Operand) (arm64.Inst, error) {
+	in.Op, in.Mode = op, arm64.AddrLiteral
 	var off int64
 	var err error
 	if o.Kind == KindLiteral {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/kpemu/kpemu/arm64"
-	"github.com/kpemu/kpemu/arm64/obj"
 )
 
 // Loads and stores of FP/SIMD registers (Arm ARM C7.2: LDR/STR
@@ -71,19 +70,7 @@ func fpLdrLiteral(c *Ctx, in arm64.Inst, rt, o Operand) (arm64.Inst, error) {
 		// the register, so that this message is the one shown.
 		return arm64.Inst{}, c.Errorf(o, "LDR (literal) has no B or H form: expected an S, D or Q register but found '%s'", rt.Text)
 	}
-	in.Op, in.Mode = arm64.LDRlitFP, arm64.AddrLiteral
-	var off int64
-	var err error
-	if o.Kind == KindLiteral {
-		off, err = c.Literal(o, 1<<in.Size)
-		if err == nil && (off < -(1<<20) || off >= 1<<20) {
-			_, err = c.fail1(c.Errorf(o, "literal pool is out of range (%d bytes away, the limit is ±1MiB): add an .ltorg nearer", off))
-		}
-	} else {
-		off, err = pcRelTarget(c, o, obj.R_AARCH64_LD_PREL_LO19, 19, 4)
-	}
-	in.Imm = off
-	return in, err
+	return literalLoad(c, in, arm64.LDRlitFP, o)
 }
 
 // fpLoadStorePair: LDP/STP/LDNP/STNP <St1|Dt1|Qt1>, <St2|...>, [<Xn|SP>{,
