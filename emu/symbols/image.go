@@ -20,7 +20,10 @@ import (
 // It adds the image's defined symbols with their nm letters, leaving out
 // what kallsyms cannot hold: undefined references (U, w, v; they are not
 // definitions) and names that the text forms cannot write (with a blank or
-// a NUL). A kernel image's symbols keep the image's order (nm -n: by
+// a NUL), and for a kernel image what scripts/kallsyms.c leaves out
+// (IgnoredByKallsyms: absolute symbols, linker stubs, the __kvm_nvhe_$x
+// mapping symbols that the nVHE prefixing turns into names, ...). A kernel
+// image's symbols keep the image's order (nm -n: by
 // address, then name), the order scripts/kallsyms.c reads System.map in.
 // A module's symbols at one address come locals first, as the module's
 // symbol table holds them (gABI: the STB_LOCAL symbols precede the
@@ -50,6 +53,9 @@ func (t *Table) AddImage(img *obj.Image, module string) error {
 		}
 		if s.Name == "" || strings.ContainsFunc(s.Name, isBlankOrNUL) {
 			continue
+		}
+		if module == "" && IgnoredByKallsyms(s.Name, Type(s.Type)) {
+			continue // scripts/kallsyms.c leaves it out of the kernel's table
 		}
 		defs = append(defs, s)
 	}
