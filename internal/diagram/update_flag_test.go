@@ -1,0 +1,3 @@
+package diagram_test
+
+import _ "github.com/kpemu/kpemu/internal/golden"
