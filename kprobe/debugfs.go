@@ -201,22 +201,30 @@ func kstrtoboolFromUser(data string) (bool, error) {
 }
 
 // BlacklistEntry is struct kprobe_blacklist_entry: [Start, End) of one
-// blacklisted function.
+// blacklisted function, and where the entry came from.
 type BlacklistEntry struct {
 	Start, End uint64
+	Source     BlacklistSource
 }
 
-// KprobeBlacklist is the kprobe_blacklist list: one entry per
-// Options.Blacklist function that kallsyms finds, spanning the function
-// as kprobe_add_ksym_blacklist does (its start and kallsyms size; names
-// kallsyms does not find are skipped, as populate_kprobe_blacklist skips
-// its EINVAL entries), in address order. The kernel keeps the order of its
-// _kprobe_blacklist section, which the linker lays out in link order; the
-// model has no such section and uses the functions' address order. Entries
-// of a module that went away (ModuleGoing) are removed, as
-// remove_module_kprobe_blacklist does. A "name.suffix" copy of a
+// KprobeBlacklist is the kprobe_blacklist list, in the kernel's order:
+// what populate_kprobe_blacklist adds at boot (blacklist.go) — the
+// _kprobe_blacklist section's functions, then one entry per kallsyms
+// symbol of the __kprobes and noinstr text, then arm64's entry,
+// irqentry, hyp and hyp idmap text (kprobe_add_area_blacklist) — then
+// Options.BlacklistAreas. The kernel does not merge duplicates: a
+// NOKPROBE function in noinstr text has two entries.
+//
+// The Options.Blacklist names come first: they stand for
+// NOKPROBE_SYMBOL, whose section the kernel walks first. Each spans its
+// function as kprobe_add_ksym_blacklist does (its start and kallsyms
+// size; names kallsyms does not find are skipped, as
+// populate_kprobe_blacklist skips its EINVAL entries); having no section
+// order, they are in address order, resolved when the list is read so
+// that symbols added after New count. A "name.suffix" copy of a
 // blacklisted function has no entry of its own: within_kprobe_blacklist
-// finds it through its base name.
+// finds it through its base name. Entries of a module that went away
+// (ModuleGoing) are removed, as remove_module_kprobe_blacklist does.
 func (s *Subsystem) KprobeBlacklist() []BlacklistEntry {
 	var out []BlacklistEntry
 	for name := range s.blacklist {
@@ -228,12 +236,18 @@ func (s *Subsystem) KprobeBlacklist() []BlacklistEntry {
 		if !ok {
 			continue
 		}
-		out = append(out, BlacklistEntry{Start: sym.Addr, End: sym.Addr + loc.Size})
+		out = append(out, BlacklistEntry{Start: sym.Addr, End: sym.Addr + loc.Size, Source: SourceSymbol})
 	}
 	slices.SortFunc(out, func(a, b BlacklistEntry) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 	})
-	return slices.CompactFunc(out, func(a, b BlacklistEntry) bool { return a == b })
+	out = slices.CompactFunc(out, func(a, b BlacklistEntry) bool { return a == b })
+	for _, e := range s.bl.entries {
+		if !s.moduleGone(e.module) {
+			out = append(out, e.BlacklistEntry)
+		}
+	}
+	return out
 }
 
 // DebugfsBlacklist is reading /sys/kernel/debug/kprobes/blacklist as a

@@ -65,21 +65,39 @@
 //     hardware single-step (one-word slot, MDSCR_EL1.SS and KDE, the
 //     software step exception EC 0x33), v5.10+ with BRK #6; the pre-v6.2
 //     handling of a BRK #4 with no probe; the fault handler's history.
-//   - Kretprobes (kretprobe.go, trampoline.go): the entry hijack of X30,
-//     __kretprobe_trampoline as BRK #7 with a kallsyms entry, the per-task
-//     LIFO instance list, the MaxActive pool and NMissed (§6).
+//   - Kretprobes (kretprobe.go, trampoline.go, trampoline_code.go): the
+//     entry hijack of X30, the per-task LIFO instance list, the MaxActive
+//     pool and NMissed (§6); the trampoline per profile, with its kallsyms
+//     entry: v6.9+ a BRK #7 handled in the exception, before v6.9 real
+//     arm64 code (assembled with arm64/asm) that builds pt_regs on the
+//     stack and calls trampoline_probe_handler, whose body runs in Go
+//     (a code hook), then returns with LR = the real return address; the
+//     instance key per kernel (none in v5.4, SP, X29 from v5.16) and what
+//     a mismatch does (BUG_ON, then WARN_ON_ONCE: KretprobeWarnings).
+//   - The phase stream (phase.go, SetPhaseListener): one PhaseEvent per
+//     step of a probe's life, named for the kernel function that makes
+//     it, with the registers it changed, for tracing and teaching.
 //   - The global arm/disarm switch and GONE probes (§7.5, global.go) and
 //     the debugfs list, enabled and blacklist views (§8.1, debugfs.go).
+//   - The blacklist (§4.5, blacklist.go) as init_kprobes builds it from
+//     the image (_kprobe_blacklist, __kprobes, noinstr, entry, irqentry,
+//     hyp and hyp idmap text, one entry per symbol) or from Options, and
+//     the sites register_kprobe refuses with EINVAL, each named in the
+//     error: ftrace call sites (__mcount_loc after ftrace_call_adjust),
+//     jump-label sites, BUG sites (__bug_table), exception-fixup sites
+//     (__ex_table, in arch_prepare_kprobe), __cfi_/__pfx_ symbols.
 //
 // # Not yet modelled
 //
-//   - The pre-v6.9 kretprobe trampoline (register-saving code) and the
-//     pre-v5.16 SP-keyed instances: every profile uses BRK #7.
-//   - The phase event stream, tracefs (kprobe_events, kprobe_profile).
-//   - Blacklist sources the model has no tables for: ftrace call sites,
-//     jump-label and static-call sites, the __bug_table, exception-table
-//     sites, entry/irqentry/hyp text. Options.Blacklist names functions
-//     (NOKPROBE_SYMBOL); __cfi_/__pfx_ symbols and XOL slots are refused.
+//   - Kretprobes of v5.10 (the generic handler over the hash list, which
+//     skips a mismatched instance with "kretprobe is stacked incorrectly"):
+//     a Version between v5.4 and v5.11 behaves as v5.4. Preemption is not
+//     modelled, so the pre-v6.9 return handlers run with interrupts as the
+//     returning function had them (the kernel disables preemption only).
+//   - tracefs (kprobe_events, kprobe_profile).
+//   - Blacklist: module blacklists and tables (a module's
+//     _kprobe_blacklist, __ex_table, __bug_table, __jump_table), module
+//     init text, the gate area.
 //   - RCU: an unregistered probe's slot is freed at once, so a handler
 //     that unregisters its own probe makes the pending step fail.
 package kprobe

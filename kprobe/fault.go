@@ -19,6 +19,9 @@ import "github.com/kpemu/kpemu/emu"
 // followed are not modelled: Kprobe has no FaultHandler and the model no
 // exception tables); later kernels leave such a fault alone.
 //
+// With a phase listener it emits PhaseKprobeFaultHandler for the step
+// fault, with the PC and PSTATE it changed.
+//
 // It is an exception hook rather than a handler so that it runs before
 // every handler of the class, whenever they were registered.
 func (s *Subsystem) kprobeFaultHandler(c *emu.CPU, e *emu.Exception) {
@@ -32,6 +35,7 @@ func (s *Subsystem) kprobeFaultHandler(c *emu.CPU, e *emu.Exception) {
 	}
 	switch kcb.status {
 	case KPROBE_HIT_SS, KPROBE_REENTER:
+		elr, spsr := c.ELR(), c.SPSR()
 		c.SetELR(cur.Addr)
 		if !s.ver.BrkSingleStep {
 			s.kernelDisableSingleStep(c, kcb)
@@ -43,6 +47,14 @@ func (s *Subsystem) kprobeFaultHandler(c *emu.CPU, e *emu.Exception) {
 				c.SetSPSR(c.SPSR()&^daifMask | kcb.savedIrqflag)
 			}
 			kcb.current = nil
+		}
+		if s.phase != nil {
+			changed := []RegChange{{"pc", elr, cur.Addr}}
+			if c.SPSR() != spsr {
+				changed = append(changed, RegChange{"pstate", spsr, c.SPSR()})
+			}
+			s.emitPhase(PhaseEvent{Phase: PhaseKprobeFaultHandler, CPU: c.ID(), Probe: cur, PC: elr,
+				ESR: e.ESR(), DAIF: c.SPSR() & daifMask, Changed: changed})
 		}
 	case KPROBE_HIT_ACTIVE, KPROBE_HIT_SSDONE:
 		if !s.ver.FaultHandlerRemoved {

@@ -18,8 +18,14 @@ const (
 type Kretprobe struct {
 	Kp Kprobe
 	// Handler runs when the function returns, with regs showing the
-	// return value in X0 (RegsReturnValue) and PC = the real return
-	// address; its result is ignored.
+	// return value in X0 (RegsReturnValue) and, from v5.15, PC = the real
+	// return address (0 in v5.4, as the code trampoline saved it; ri.RetAddr
+	// is the real address in every version). Before v6.9 regs is the
+	// pt_regs the code trampoline built on the stack, from v6.9 the BRK #7
+	// exception's. What Handler writes to X0..X29 takes effect on the
+	// return in every version; to X30 only from v6.9 (the code trampoline
+	// loads LR from trampoline_probe_handler's result); to PC never. Its
+	// result is ignored.
 	Handler func(ri *KretprobeInstance, regs *PtRegs) int
 	// EntryHandler runs at the function entry (regs as the kprobe
 	// pre-handler sees them); non-zero cancels the return probe for this
@@ -55,8 +61,9 @@ type KretprobeInstance struct {
 	// (ri->ret_addr); in the return handler it is the real return
 	// address even when the saved one was the trampoline.
 	RetAddr uint64
-	// FP is X29 at the entry (ri->fp, v5.16+), checked against X29 at the
-	// return.
+	// FP is the key of the call (ri->fp), checked against the returning
+	// frame's: X29 at the entry from v5.16, the SP at the entry before
+	// (v5.10-v5.15); v5.4 keys nothing (0).
 	FP uint64
 	// Task is the task the call runs in: the model has one task per CPU,
 	// so this is the CPU number.
@@ -238,9 +245,18 @@ func (s *Subsystem) preHandlerKretprobe(st *kretprobeState, rp *Kretprobe, regs 
 		rph.pool = append(rph.pool, ri)
 		return 0
 	}
-	// arch_prepare_kretprobe.
+	// arch_prepare_kretprobe: the key is X29 from v5.16, the stack
+	// pointer (kernel_stack_pointer) from v5.10 (the model: v5.11), none
+	// in v5.4.
 	ri.RetAddr = regs.ProcedureLinkPointer()
-	ri.FP = regs.FramePointer()
+	switch {
+	case s.ver.KretprobeFramePointer:
+		ri.FP = regs.FramePointer()
+	case s.ver.KretprobeHashRemoved:
+		ri.FP = regs.KernelStackPointer()
+	default:
+		ri.FP = 0
+	}
 	regs.ProcedureLinkPointerSet(st.trampoline)
 	// The current task: the CPU taking the BRK, the one whose kprobe
 	// control block is running this handler.

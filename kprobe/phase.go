@@ -53,29 +53,43 @@ const (
 	// PhaseKretprobeHijack: arch_prepare_kretprobe saved X30 and pointed
 	// it at the trampoline.
 	PhaseKretprobeHijack
-	// PhaseKretprobeReturn: BRK #7 at the trampoline; PC becomes the real
-	// return address (__kretprobe_trampoline_handler).
+	// PhaseKretprobeReturn: the return through the trampoline ran the
+	// return handlers (__kretprobe_trampoline_handler). v6.9+: BRK #7 at
+	// the trampoline, ESR set, Changed shows PC becoming the real return
+	// address. Before v6.9: trampoline_probe_handler called by the code
+	// trampoline (no exception, ESR 0), Changed shows X0 going from the
+	// pt_regs pointer to the real return address, which the trampoline
+	// then moves to LR.
 	PhaseKretprobeReturn
 	// PhaseDisarmed: arch_disarm_kprobe put the original word back.
 	PhaseDisarmed
+	// PhaseKprobeFaultHandler: kprobe_fault_handler found the instruction
+	// stepped out of line faulted (status HIT_SS or REENTER, reference
+	// §5.10): PC is the faulting address in the slot, ESR the fault's;
+	// Changed shows PC (ELR_EL1) sent back to the probe address and, from
+	// v5.13, PSTATE (SPSR_EL1) with the saved DAIF bits put back; DAIF is
+	// the DAIF the fault returns with. The fault is then handled as any
+	// other.
+	PhaseKprobeFaultHandler
 )
 
 var phaseNames = [...]string{
-	PhaseArmed:           "armed",
-	PhaseBrkHit:          "brk-hit",
-	PhaseHandlerChosen:   "handler",
-	PhasePreHandler:      "pre-handler",
-	PhaseXOLEnter:        "xol-enter",
-	PhaseSimulated:       "simulated",
-	PhaseSsBrkHit:        "ss-brk-hit",
-	PhaseSingleStep:      "single-step",
-	PhaseDAIFRestored:    "daif-restored",
-	PhasePostHandler:     "post-handler",
-	PhaseResume:          "resume",
-	PhaseMissed:          "missed",
-	PhaseKretprobeHijack: "kretprobe-hijack",
-	PhaseKretprobeReturn: "kretprobe-return",
-	PhaseDisarmed:        "disarmed",
+	PhaseArmed:              "armed",
+	PhaseBrkHit:             "brk-hit",
+	PhaseHandlerChosen:      "handler",
+	PhasePreHandler:         "pre-handler",
+	PhaseXOLEnter:           "xol-enter",
+	PhaseSimulated:          "simulated",
+	PhaseSsBrkHit:           "ss-brk-hit",
+	PhaseSingleStep:         "single-step",
+	PhaseDAIFRestored:       "daif-restored",
+	PhasePostHandler:        "post-handler",
+	PhaseResume:             "resume",
+	PhaseMissed:             "missed",
+	PhaseKretprobeHijack:    "kretprobe-hijack",
+	PhaseKretprobeReturn:    "kretprobe-return",
+	PhaseDisarmed:           "disarmed",
+	PhaseKprobeFaultHandler: "kprobe-fault",
 }
 
 func (p Phase) String() string {
@@ -127,8 +141,10 @@ func (e PhaseEvent) String() string {
 		fmt.Fprintf(&b, " <%s>", e.Sym)
 	}
 	switch e.Phase {
-	case PhaseBrkHit, PhaseSsBrkHit, PhaseSingleStep, PhaseKretprobeReturn:
-		fmt.Fprintf(&b, " esr=%#x", e.ESR)
+	case PhaseBrkHit, PhaseSsBrkHit, PhaseSingleStep, PhaseKretprobeReturn, PhaseKprobeFaultHandler:
+		if e.ESR != 0 {
+			fmt.Fprintf(&b, " esr=%#x", e.ESR)
+		}
 	case PhaseHandlerChosen, PhaseArmed, PhaseDisarmed:
 		fmt.Fprintf(&b, " insn=%#08x", e.Insn)
 		if e.Slot != 0 {

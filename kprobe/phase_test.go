@@ -2,6 +2,7 @@ package kprobe_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -201,8 +202,12 @@ func TestPhaseReentryMissed(t *testing.T) {
 	}
 }
 
+// The kretprobe phases: the hijack at the entry and the return. v6.9+
+// returns through BRK #7 (an exception: PC changed, then resume); before
+// v6.9 the code trampoline calls trampoline_probe_handler, which returns
+// the real address in X0 (no exception, no resume event).
 func TestPhaseKretprobe(t *testing.T) {
-	for _, v := range phaseVersions() {
+	for _, v := range []kprobe.Version{kprobe.V6_17, kprobe.V6_1, kprobe.V5_4} {
 		t.Run(v.Name, func(t *testing.T) {
 			f := newVersionFixture(t, v)
 			rp, r := f.kretprobe(t, "chain_c", 0)
@@ -213,9 +218,13 @@ func TestPhaseKretprobe(t *testing.T) {
 			require.Equal(t, 1, r.n)
 			require.NotZero(t, rp.Kp.Slot(), "chain_c's entry (bti c) is stepped out of line")
 			// No post-handler: register_kretprobe clears it.
-			assert.Equal(t, []kprobe.Phase{kprobe.PhaseBrkHit, kprobe.PhaseHandlerChosen, kprobe.PhaseKretprobeHijack,
+			want := []kprobe.Phase{kprobe.PhaseBrkHit, kprobe.PhaseHandlerChosen, kprobe.PhaseKretprobeHijack,
 				kprobe.PhasePreHandler, kprobe.PhaseXOLEnter, stepEnd(v), kprobe.PhaseDAIFRestored,
-				kprobe.PhaseResume, kprobe.PhaseKretprobeReturn, kprobe.PhaseResume}, log.phases())
+				kprobe.PhaseResume, kprobe.PhaseKretprobeReturn}
+			if v.KretprobeBrkTrampoline {
+				want = append(want, kprobe.PhaseResume)
+			}
+			assert.Equal(t, want, log.phases())
 
 			hj := log.find(t, kprobe.PhaseKretprobeHijack)
 			assert.Equal(t, []kprobe.RegChange{{Name: "x30", Old: emu.ReturnAddress, New: tramp}}, hj.Changed)
@@ -224,9 +233,66 @@ func TestPhaseKretprobe(t *testing.T) {
 			assert.Equal(t, tramp, x30.New)
 			ret := log.find(t, kprobe.PhaseKretprobeReturn)
 			assert.Equal(t, tramp, ret.PC)
-			assert.EqualValues(t, 0xf2000007, ret.ESR)
-			assert.Equal(t, []kprobe.RegChange{{Name: "pc", Old: tramp, New: emu.ReturnAddress}}, ret.Changed)
-			assert.Contains(t, ret.Sym, kprobe.KretprobeTrampolineSymbol)
+			assert.Contains(t, ret.Sym, f.s.KretprobeTrampolineName()+"+0x0/")
+			if v.KretprobeBrkTrampoline {
+				assert.EqualValues(t, 0xf2000007, ret.ESR)
+				assert.Equal(t, []kprobe.RegChange{{Name: "pc", Old: tramp, New: emu.ReturnAddress}}, ret.Changed)
+				return
+			}
+			assert.Zero(t, ret.ESR, "no exception")
+			require.Len(t, ret.Changed, 1)
+			assert.Equal(t, "x0", ret.Changed[0].Name)
+			assert.Equal(t, uint64(kl.Stack+kl.StackSize)-map[bool]uint64{true: 336, false: 320}[v.KretprobeHashRemoved],
+				ret.Changed[0].Old, "X0 was the pt_regs on the stack")
+			assert.Equal(t, emu.ReturnAddress, ret.Changed[0].New, "the real return address, for LR")
+			assert.NotContains(t, ret.String(), "esr=")
+		})
+	}
+}
+
+// A fault taken by the instruction stepped out of line: kprobe_fault_handler
+// sends PC back to the probe address and (v5.13+) restores the saved DAIF
+// bits (reference §5.10, scenario 37).
+func TestPhaseKprobeFaultHandler(t *testing.T) {
+	for _, v := range phaseVersions() {
+		t.Run(v.Name, func(t *testing.T) {
+			f := newVersionFixture(t, v)
+			p, _ := f.counting(t, "strlen", 8) // ldrb w2, [x1], #1
+			require.NotZero(t, p.Slot())
+			end := uint64(kl.Scratch + kl.ScratchSize)
+			require.NoError(t, f.m.Memory().Write(end-2, []byte{'a', 'b'}))
+			f.m.CPU(0).SetDAIF(0)
+			log := &phaseLog{}
+			f.s.SetPhaseListener(log.listen)
+			_, err := f.m.Call(context.Background(), f.addr(t, "strlen"), []uint64{end - 2}, nil)
+			var ee *emu.ExceptionError
+			require.ErrorAs(t, err, &ee)
+			ph := log.phases()
+			require.NotEmpty(t, ph)
+			assert.Equal(t, kprobe.PhaseKprobeFaultHandler, ph[len(ph)-1], "the last event: the fault in the slot")
+			assert.Equal(t, kprobe.PhaseXOLEnter, ph[len(ph)-2])
+			ev := log.find(t, kprobe.PhaseKprobeFaultHandler)
+			assert.Same(t, p, ev.Probe)
+			assert.Equal(t, p.Slot(), ev.PC, "the faulting instruction, in the slot")
+			assert.EqualValues(t, emu.ECDataAbortCur, ev.ESR>>26)
+			pc, ok := changed(ev, "pc")
+			require.True(t, ok)
+			assert.Equal(t, kprobe.RegChange{Name: "pc", Old: p.Slot(), New: p.Addr}, pc)
+			ps, ok := changed(ev, "pstate")
+			if v.RestoreIrqflagOnFault {
+				require.True(t, ok, "DAIF restored")
+				assert.NotZero(t, ps.Old&emu.PSR_I, "the step's masking")
+				assert.Zero(t, ps.New&emu.PSR_DAIF, "the saved (interrupted) DAIF")
+				assert.Zero(t, ev.DAIF)
+			} else {
+				assert.False(t, ok, "v5.4: the step's masking stays")
+				assert.EqualValues(t, emu.PSR_I, ev.DAIF)
+			}
+			assert.Equal(t, p.Addr, f.m.CPU(0).PC())
+			s := ev.String()
+			assert.Contains(t, s, "kprobe-fault")
+			assert.Contains(t, s, fmt.Sprintf("pc:%#x->%#x", p.Slot(), p.Addr))
+			assert.Contains(t, s, "esr=0x96")
 		})
 	}
 }

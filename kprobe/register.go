@@ -3,7 +3,6 @@ package kprobe
 import (
 	"strings"
 
-	"github.com/kpemu/kpemu/emu"
 	"github.com/kpemu/kpemu/emu/symbols"
 )
 
@@ -73,31 +72,38 @@ func (s *Subsystem) RegisterKprobe(p *Kprobe) error {
 	return nil
 }
 
-// checkAddressSafe is check_kprobe_address_safe as far as the model has
-// the facts: the address must be kernel text (mapped executable at EL1,
-// not an XOL slot), and not blacklisted: a Blacklist symbol or a
-// "sym.suffix" copy of one (within_kprobe_blacklist), or a __cfi_/__pfx_
-// preamble symbol. Not modelled: ftrace call sites, jump-label and
-// static-call sites, the __bug_table, module init text, and arm64's
-// section blacklists (entry, irqentry, hyp text), for want of those
-// tables.
+// checkAddressSafe is check_kprobe_address_safe (kernel/kprobes.c), in
+// its order: check_ftrace_location (the ftrace call site itself; func+0
+// is allowed), then kernel or module text, then the reserved areas
+// (within_kprobe_blacklist, jump_label_text_reserved, find_bug since
+// v5.9, is_cfi_preamble_symbol), all EINVAL. static_call_text_reserved is
+// always false on arm64 (no HAVE_STATIC_CALL_INLINE); the gate area and
+// module init text do not exist in the model.
 func (s *Subsystem) checkAddressSafe(addr uint64, loc symbols.Location) error {
-	perm, mapped := s.m.Memory().Mapped(addr)
-	if !mapped || perm&emu.PermExec == 0 || perm&emu.PermUser != 0 || s.slots.isInsnSlot(addr) ||
-		loc.Symbol.Module == InsnPageModule {
+	if s.siteIs(addr, SiteFtrace) {
+		return errorf(opRegister, EINVAL, "%s is an %s (ftrace_location)", loc, SiteFtrace)
+	}
+	if !s.isKernelText(addr) || loc.Symbol.Module == InsnPageModule {
 		return errorf(opRegister, EINVAL, "%s is not kernel or module text", loc)
 	}
-	name := loc.Symbol.Name
-	if s.blacklist[name] || s.blacklist[symbols.BaseName(name)] {
-		return errorf(opRegister, EINVAL, "%s is in the kprobe blacklist", loc)
+	if src, ok := s.withinKprobeBlacklist(addr, loc); ok {
+		return errorf(opRegister, EINVAL, "%s is in the kprobe blacklist (%s)", loc, src)
 	}
+	if s.jumpLabelTextReserved(addr) {
+		return errorf(opRegister, EINVAL, "%s is a %s (jump_label_text_reserved)", loc, SiteJumpLabel)
+	}
+	if s.ver.BugSitesProhibited && s.siteIs(addr, SiteBug) {
+		return errorf(opRegister, EINVAL, "%s is a %s (find_bug)", loc, SiteBug)
+	}
+	name := loc.Symbol.Name
 	if strings.HasPrefix(name, "__cfi_") || strings.HasPrefix(name, "__pfx_") {
 		return errorf(opRegister, EINVAL, "%s is a CFI/prefix preamble symbol", loc)
 	}
 	return nil
 }
 
-// archPrepareKprobe is arch_prepare_kprobe (reference §4.1).
+// archPrepareKprobe is arch_prepare_kprobe (reference §4.1): alignment,
+// the original word, the exception tables, then the decoder.
 func (s *Subsystem) archPrepareKprobe(p *Kprobe, loc symbols.Location) error {
 	if p.Addr&3 != 0 {
 		return errorf(opRegister, EINVAL, "%s is not 4-byte aligned", loc)
@@ -107,6 +113,11 @@ func (s *Subsystem) archPrepareKprobe(p *Kprobe, loc symbols.Location) error {
 		return errorf(opRegister, EFAULT, "cannot read the instruction at %s", loc)
 	}
 	p.opcode = op
+	// search_exception_tables: an instruction with a fixup (a uaccess)
+	// cannot be stepped out of line, where its fault would find no fixup.
+	if s.siteIs(p.Addr, SiteExtable) {
+		return errorf(opRegister, EINVAL, "%s is an %s (search_exception_tables)", loc, SiteExtable)
+	}
 	d := ArmKprobeDecodeInsn(s.ver, p.Addr, s.readInsn, loc.Symbol.Addr, true)
 	p.decision = d
 	switch d.Class {

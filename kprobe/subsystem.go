@@ -24,6 +24,42 @@ type Options struct {
 	// one of them, or inside a "name.suffix" copy of one, is refused with
 	// EINVAL.
 	Blacklist []string
+
+	// The blacklist and reserved sites (blacklist.go). New reads them
+	// from the image when its symbol table has the bracketing symbols
+	// (__start_kprobe_blacklist, __kprobes_text_start, __entry_text_start,
+	// __start___ex_table, __start___bug_table, __start___jump_table,
+	// __start_mcount_loc, ...); the fields below declare the same facts
+	// for a hand-written kernel, in addition.
+
+	// BlacklistAreas are text areas all of whose symbols are blacklisted,
+	// one entry per kallsyms symbol (kprobe_add_area_blacklist), after the
+	// image's areas.
+	BlacklistAreas []TextArea
+	// FtraceSites are ftrace call sites (rec->ip: the patched NOP, after
+	// ftrace_call_adjust), refused by check_ftrace_location.
+	FtraceSites []uint64
+	// JumpLabelSites are static-branch instructions (jump_entry code),
+	// refused by jump_label_text_reserved.
+	JumpLabelSites []uint64
+	// BugSites are BUG()/WARN() BRK instructions (bug_entry addresses),
+	// refused by find_bug.
+	BugSites []uint64
+	// ExtableSites are instructions with an exception fixup
+	// (exception_table_entry insn), refused by arch_prepare_kprobe.
+	ExtableSites []uint64
+	// FtraceCallOps and BTIKernel are the build's
+	// CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS and CONFIG_ARM64_BTI_KERNEL,
+	// which decide where ftrace_call_adjust puts the call site of an
+	// __mcount_loc record (v6.3+ kernels; see ftraceCallAdjust).
+	FtraceCallOps, BTIKernel bool
+	// NoBugVerbose is a build without CONFIG_DEBUG_BUGVERBOSE: the
+	// __bug_table entries are 8 bytes instead of 12.
+	NoBugVerbose bool
+	// NoImageBlacklist ignores the image's tables: only what Options
+	// declares is blacklisted.
+	NoImageBlacklist bool
+
 	// InsnPageBase is where the XOL slot pages go (the kernel takes them
 	// from the module/execmem area); 0 means DefaultInsnPageBase. Pages are
 	// mapped r-x at EL1 as needed, skipping addresses already mapped.
@@ -41,6 +77,7 @@ type Subsystem struct {
 	ver       Version
 	syms      *symbols.Table
 	blacklist map[string]bool
+	bl        blacklistState // the boot-time blacklist and sites (blacklist.go)
 
 	probes map[uint64]*Kprobe // kprobe_table: address -> probe
 	kcb    []kprobeCtlblk     // per CPU
@@ -67,8 +104,10 @@ type Subsystem struct {
 }
 
 // New sets up the kprobe subsystem on m, as init_kprobes does at boot:
-// it installs the EL1 BRK exception handler, which dispatches by BRK
-// immediate to the break hooks (kprobes registers #4 and #6 here).
+// it builds the kprobe blacklist and the reserved-site tables
+// (blacklist.go) and installs the EL1 BRK exception handler, which
+// dispatches by BRK immediate to the break hooks (kprobes registers #4
+// and #6 here).
 func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
 	if m == nil {
 		return nil, fmt.Errorf("kprobe: New: nil machine")
@@ -105,6 +144,14 @@ func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
 		return nil, fmt.Errorf("kprobe: New: InsnPageBase %#x is not a canonical page address", base)
 	}
 	s.slots = slotCache{s: s, next: base}
+	if o.FtraceCallOps && !s.ver.FtraceWithRegs {
+		return nil, fmt.Errorf("kprobe: New: FtraceCallOps needs patchable-function-entry ftrace, which %s does not have", s.ver)
+	}
+	// init_kprobes: populate_kprobe_blacklist, and the tables the
+	// registration checks search.
+	if err := s.initBlacklist(&o); err != nil {
+		return nil, err
+	}
 	// arch_init_kprobes: the kprobe BRK hooks (v5.10+: #4 and #6).
 	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_IMM, Fn: s.kprobeBrkHandler})
 	s.RegisterKernelBreakHook(&BreakHook{Imm: KPROBES_BRK_SS_IMM, Fn: s.kprobeSsBrkHandler})

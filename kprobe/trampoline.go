@@ -1,13 +1,15 @@
 package kprobe
 
 import (
+	"slices"
+
 	"github.com/kpemu/kpemu/arm64"
 	"github.com/kpemu/kpemu/emu"
-	"github.com/kpemu/kpemu/emu/symbols"
 )
 
 // KretprobeTrampolineSymbol is the kallsyms name of the return trampoline
-// (arch/arm64/kernel/probes/kprobes_trampoline.S, v5.15+ name).
+// (arch/arm64/kernel/probes/kprobes_trampoline.S) from v5.15;
+// KretprobeTrampolineName gives the profile's.
 const KretprobeTrampolineSymbol = "__kretprobe_trampoline"
 
 // The trampoline's words (v6.9+ kprobes_trampoline.S): BRK #7, then
@@ -18,14 +20,24 @@ var (
 	brk64OpcodeBug          = arm64.EncodeBRK(BUG_BRK_IMM)
 )
 
-// kretprobeState is the subsystem's kretprobe side: the trampoline, the
-// BRK #7 hook and each task's kretprobe_instances list. The model has one
+// kretprobeState is the subsystem's kretprobe side: the trampoline, its
+// hook (BRK #7, or the BUG() of the pre-v6.9 trampoline_probe_handler) and
+// each task's kretprobe_instances list. The model has one
 // task per CPU (the task "current" on that CPU; no scheduler), so the
 // per-task lists are per CPU: tasks[cpu], head last.
 type kretprobeState struct {
 	trampoline uint64
 	hook       *BreakHook
-	tasks      [][]*KretprobeInstance
+	// code is the pre-v6.9 code trampoline (trampoline_code.go), nil for
+	// the BRK #7 one; bug is the error trampoline_probe_handler's BUG()
+	// dies with, ret what it returns.
+	code *codeTrampoline
+	bug  error
+	ret  uint64
+	// warnings are the WARN_ON_ONCE splats the kretprobe side printed
+	// (each once, as WARN_ON_ONCE does).
+	warnings []string
+	tasks    [][]*KretprobeInstance
 	// registered maps a registered kretprobe's kprobe to it
 	// (container_of(p, struct kretprobe, kp) where the kernel tests
 	// p->pre_handler == pre_handler_kretprobe).
@@ -38,38 +50,54 @@ func (s *Subsystem) kretprobes() *kretprobeState { return s.kretp }
 
 // initKretprobes sets the kretprobe side up on first use, as the kernel
 // has it from boot: the trampoline in executable kernel memory, named in
-// kallsyms, and the BRK #7 hook (arch_init_kprobes, v6.9-v6.16; v6.17's
-// call_el1_break_hook calls kretprobe_brk_handler for #7).
+// kallsyms, and v6.9+ the BRK #7 hook (arch_init_kprobes, v6.9-v6.16;
+// v6.17's call_el1_break_hook calls kretprobe_brk_handler for #7); before
+// v6.9 the code trampoline, the code hook that is the body of
+// trampoline_probe_handler and the break hook of its BUG().
 func (s *Subsystem) initKretprobes() (*kretprobeState, error) {
 	if st := s.kretprobes(); st != nil {
 		return st, nil
 	}
-	tramp, err := s.mapTrampoline()
+	page, err := s.mapTrampolinePage()
 	if err != nil {
 		return nil, err
 	}
 	st := &kretprobeState{
-		trampoline: tramp,
+		trampoline: page,
 		tasks:      make([][]*KretprobeInstance, s.m.CPUs()),
 		registered: map[*Kprobe]*Kretprobe{},
 	}
-	st.hook = &BreakHook{Imm: KRETPROBES_BRK_IMM,
-		Fn: func(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
-			return s.kretprobeBrkHandler(st, c, regs, esr)
-		}}
+	if s.ver.KretprobeBrkTrampoline {
+		if err := s.writeBrkTrampoline(page); err != nil {
+			return nil, err
+		}
+		st.hook = &BreakHook{Imm: KRETPROBES_BRK_IMM,
+			Fn: func(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
+				return s.kretprobeBrkHandler(st, c, regs, esr)
+			}}
+	} else {
+		// Before v6.9: the code trampoline, whose C handler is a code hook,
+		// and the BUG() of that handler.
+		if st.code, err = s.mapCodeTrampoline(page); err != nil {
+			return nil, err
+		}
+		s.m.AddCodeHook(st.code.bodyAddr, st.code.bodyAddr, func(c *emu.CPU, _ uint64, _ *arm64.Inst) {
+			s.trampolineProbeHandler(st, c)
+		})
+		st.hook = &BreakHook{Imm: BUG_BRK_IMM,
+			Fn: func(c *emu.CPU, regs *PtRegs, esr uint64) (int, error) {
+				return s.trampolineBug(st, c, regs, esr)
+			}}
+	}
 	s.RegisterKernelBreakHook(st.hook)
 
 	s.kretp = st
 	return st, nil
 }
 
-// mapTrampoline maps one r-x page for the trampoline at the first unmapped
-// page of the XOL slot area (moving the slot allocator past it), writes
-// BRK #7 and the BUG guard there through the text-patch path, and names
-// it __kretprobe_trampoline, a kernel text symbol (T) as in
-// /proc/kallsyms. Probing it is refused by the decoder (BRK is
-// exception-generating, reference §2.3), as the kernel refuses it.
-func (s *Subsystem) mapTrampoline() (uint64, error) {
+// mapTrampolinePage maps one r-x page for the trampoline at the first
+// unmapped page of the XOL slot area, moving the slot allocator past it.
+func (s *Subsystem) mapTrampolinePage() (uint64, error) {
 	mem := s.m.Memory()
 	addr := s.slots.next
 	for {
@@ -82,26 +110,65 @@ func (s *Subsystem) mapTrampoline() (uint64, error) {
 		return 0, errorf(opRegisterKretprobe, ENOMEM, "mapping __kretprobe_trampoline: %v", err)
 	}
 	s.slots.next = addr + emu.PageSize
-	if err := s.PatchText(addr, BRK64_OPCODE_KRETPROBES); err != nil {
-		return 0, err
-	}
-	if err := s.PatchText(addr+4, brk64OpcodeBug); err != nil {
-		return 0, err
-	}
-	// Best effort, as for the slot pages: a refused name only costs the
-	// name. A kernel whose table declares its memory (regions, as the
-	// loader's tables do) gets the trampoline's 8 bytes as one more region.
-	if s.syms.Add(symbols.Symbol{Name: KretprobeTrampolineSymbol, Addr: addr, Size: 8, Type: 'T'}) == nil {
-		if loc, ok := s.syms.LookupAddr(addr); !ok || loc.Symbol.Name != KretprobeTrampolineSymbol {
-			_ = s.syms.AddRegion("", addr, addr+8)
-		}
-	}
 	return addr, nil
 }
 
+// writeBrkTrampoline writes the v6.9+ trampoline at addr, BRK #7 and the
+// BUG guard, through the text-patch path, and names it
+// __kretprobe_trampoline, a kernel text symbol (T) as in /proc/kallsyms.
+func (s *Subsystem) writeBrkTrampoline(addr uint64) error {
+	if err := s.PatchText(addr, BRK64_OPCODE_KRETPROBES); err != nil {
+		return err
+	}
+	if err := s.PatchText(addr+4, brk64OpcodeBug); err != nil {
+		return err
+	}
+	s.addTextSymbol(KretprobeTrampolineSymbol, addr, 8)
+	return nil
+}
+
+// IsKretprobeTrampoline reports whether addr is in the kretprobe return
+// path's own text: __kretprobe_trampoline (the BRK #7 and its BUG guard,
+// v6.9+), or before v6.9 the code trampoline (kretprobe_trampoline before
+// v5.15) and trampoline_probe_handler. It is is_kretprobe_trampoline
+// widened to the region, for register_kprobe's blacklist check:
+// trampoline_probe_handler is __kprobes (in .kprobes.text, hence in the
+// kprobe blacklist; arch/arm64/kernel/probes/kprobes.c, v5.4 to v6.8),
+// the BRK #7 trampoline is refused by the decoder. False before the first
+// kretprobe registration maps the trampoline.
+func (s *Subsystem) IsKretprobeTrampoline(addr uint64) bool {
+	st := s.kretprobes()
+	if st == nil {
+		return false
+	}
+	if st.code != nil {
+		return addr >= st.code.start && addr < st.code.end
+	}
+	return addr >= st.trampoline && addr < st.trampoline+8
+}
+
+// KretprobeTrampolineName is the trampoline's kallsyms name in the
+// profile: __kretprobe_trampoline from v5.15, kretprobe_trampoline before.
+func (s *Subsystem) KretprobeTrampolineName() string {
+	if s.ver.KretprobeFindRetAddr {
+		return KretprobeTrampolineSymbol
+	}
+	return kretprobeTrampolineOldSymbol
+}
+
+// KretprobeWarnings returns the WARN_ON_ONCE splats of the kretprobe
+// return path so far (reference §6.3: an instance whose key does not
+// match the returning frame).
+func (s *Subsystem) KretprobeWarnings() []string {
+	if st := s.kretprobes(); st != nil {
+		return slices.Clone(st.warnings)
+	}
+	return nil
+}
+
 // KretprobeTrampolineAddr is kretprobe_trampoline_addr: the address of
-// __kretprobe_trampoline, 0 before the first kretprobe registration sets
-// it up.
+// the trampoline (KretprobeTrampolineName), 0 before the first kretprobe
+// registration sets it up.
 func (s *Subsystem) KretprobeTrampolineAddr() uint64 {
 	if st := s.kretprobes(); st != nil {
 		return st.trampoline
@@ -144,18 +211,30 @@ func (s *Subsystem) kretprobeBrkHandler(st *kretprobeState, c *emu.CPU, regs *Pt
 }
 
 // kretprobeTrampolineHandler is __kretprobe_trampoline_handler (kernel/
-// kprobes.c, legacy instance path; reference §6.3): find the real return
-// address (the first instance from the head whose saved address is not
-// the trampoline), show it as regs->pc, call the return handlers of the
-// instances up to that one (head first; stop at a frame-pointer mismatch,
-// WARN_ON_ONCE), unlink them and recycle them. arch_kretprobe_fixup_return
-// is a no-op on arm64 v6.9+: X30 keeps the trampoline address.
+// kprobes.c, legacy instance path; reference §6.3), v5.11+: find the real
+// return address (the first instance from the head whose saved address is
+// not the trampoline), show it as regs->pc (v5.15+), call the return
+// handlers of the instances up to that one (head first), unlink them and
+// recycle them. fp is the returning frame's key (X29 from v5.16, the SP
+// before): from v5.15 an instance whose key differs stops the handler
+// walk with WARN_ON_ONCE; v5.11-v5.14 checked the key while searching,
+// BUG_ON. arch_kretprobe_fixup_return is a no-op on arm64 v6.9+: X30 keeps
+// the trampoline address (the BRK #7 handler sets PC only).
 func (s *Subsystem) kretprobeTrampolineHandler(st *kretprobeState, c *emu.CPU, regs *PtRegs, fp uint64) (uint64, error) {
 	cpu := c.ID()
 	list := st.tasks[cpu]
+	oopsPC := regs.PC
+	if st.code != nil {
+		oopsPC = c.PC() // in trampoline_probe_handler
+	}
 	// __kretprobe_find_ret_addr: walk from the head (the end of list).
 	node := -1
 	for i := len(list) - 1; i >= 0; i-- {
+		if !s.ver.KretprobeFindRetAddr && list[i].FP != fp {
+			// BUG_ON(ri->fp != frame_pointer).
+			return 0, &Oops{Msg: "kernel BUG at kernel/kprobes.c (__kretprobe_trampoline_handler: ri->fp != frame_pointer)",
+				ESR: c.ESR(), PC: oopsPC, Sym: s.symbolize(oopsPC)}
+		}
 		if list[i].RetAddr != st.trampoline {
 			node = i
 			break
@@ -163,17 +242,24 @@ func (s *Subsystem) kretprobeTrampolineHandler(st *kretprobeState, c *emu.CPU, r
 	}
 	if node < 0 {
 		// pr_err, then BUG_ON(1).
-		return 0, &Oops{Msg: "kretprobe: Return address not found, not execute handler. Maybe there is a bug in the kernel.",
-			ESR: c.ESR(), PC: regs.PC, Sym: s.symbolize(regs.PC)}
+		msg := "kretprobe: Return address not found, not execute handler. Maybe there is a bug in the kernel."
+		if !s.ver.CleanupErrorMessages {
+			msg = "Oops! Kretprobe fails to find correct return address."
+		}
+		return 0, &Oops{Msg: msg, ESR: c.ESR(), PC: oopsPC, Sym: s.symbolize(oopsPC)}
 	}
 	correct := list[node].RetAddr
-	regs.InstructionPointerSet(correct)
+	if s.ver.KretprobeFindRetAddr {
+		regs.InstructionPointerSet(correct)
+	}
 
 	kcb := s.ctlblk(c)
 	for i := len(list) - 1; i >= node; i-- {
 		ri := list[i]
 		if ri.FP != fp {
-			break // WARN_ON_ONCE(ri->fp != frame_pointer)
+			// WARN_ON_ONCE(ri->fp != frame_pointer), then no more handlers.
+			s.warnOnce(st, "WARNING: kernel/kprobes.c __kretprobe_trampoline_handler: ri->fp != frame_pointer")
+			break
 		}
 		if rp := GetKretprobe(ri); rp != nil && rp.Handler != nil {
 			prev := kcb.current
@@ -193,6 +279,13 @@ func (s *Subsystem) kretprobeTrampolineHandler(st *kretprobeState, c *emu.CPU, r
 	clear(done) // the list keeps its capacity: the next call's push does not allocate
 	st.tasks[cpu] = st.tasks[cpu][:node]
 	return correct, nil
+}
+
+// warnOnce records a WARN_ON_ONCE splat the first time it happens.
+func (s *Subsystem) warnOnce(st *kretprobeState, msg string) {
+	if !slices.Contains(st.warnings, msg) {
+		st.warnings = append(st.warnings, msg)
+	}
 }
 
 // KprobeFlushTask recycles the kretprobe instances still pending on the

@@ -100,28 +100,114 @@ type Version struct {
 	// recorded the pending step and kprobe_ss_hit accepted PC ==
 	// match_addr (slot + 4), clearing the pending flag.
 	SsCtxRemoved bool
+
+	// Kretprobes (arch/arm64/kernel/probes/kprobes.c, kprobes_trampoline.S
+	// and kernel/kprobes.c; reference §6).
+
+	// KretprobeHashRemoved: "kprobes: Remove kretprobe hash" (v5.11,
+	// d741bf41d7c7). The instances of a task hang on its own list
+	// (current->kretprobe_instances) and the return goes through the
+	// generic __kretprobe_trampoline_handler under kprobe_busy, which
+	// checks each instance's key against the frame (BUG_ON(ri->fp !=
+	// frame_pointer) until v5.15). Before it, v5.4's arm64
+	// trampoline_probe_handler walks the task's bucket of
+	// kretprobe_inst_table (with one task per CPU, the CPU's list), keys
+	// nothing, leaves regs->pc as the trampoline saved it (0) and runs each
+	// return handler with current_kprobe = the kretprobe's kprobe, then
+	// NULL. (v5.10's generic hash-list handler, 95a4b7a24f55, sits between
+	// the two and is not a profile: with this switch off the model is
+	// v5.4's.)
+	KretprobeHashRemoved bool
+
+	// KretprobeFindRetAddr: "kprobes: Add kretprobe_find_ret_addr() for
+	// searching return address" and the rest of the v5.15 kretprobe
+	// clean-up series: the real return address is found first
+	// (__kretprobe_find_ret_addr) and shown as regs->pc
+	// (instruction_pointer_set, "kprobes: Setup instruction pointer in
+	// __kretprobe_trampoline_handler"); a key mismatch is WARN_ON_ONCE and
+	// stops the handler walk instead of BUG_ON; the trampoline is renamed
+	// __kretprobe_trampoline ("kprobes: treewide: Make it harder to refer
+	// kretprobe_trampoline directly"; kretprobe_trampoline before).
+	KretprobeFindRetAddr bool
+
+	// KretprobeFramePointer: "arm64: kprobes: Record frame pointer with
+	// kretprobe instance" and "arm64: kprobes: Make a frame pointer on
+	// __kretprobe_trampoline" (v5.16). ri->fp and the key the return
+	// checks are X29; before it, the stack pointer at the entry and at the
+	// trampoline (kernel_stack_pointer). The trampoline code points X29 at
+	// its pt_regs->regs[29] (add x29, sp, #S_FP) before calling
+	// trampoline_probe_handler, so that a stack trace from a return
+	// handler unwinds through it.
+	KretprobeFramePointer bool
+
+	// KretprobeBrkTrampoline: "arm64: kretprobes: acquire the regs via a
+	// BRK exception" (v6.9, 253751233b19). __kretprobe_trampoline is BRK #7
+	// (then ASM_BUG()), handled by kretprobe_breakpoint_handler
+	// (kretprobe_brk_handler from v6.17): pt_regs come from the exception
+	// entry, PC is set to the real return address and X30 keeps the
+	// trampoline. Before it the trampoline is code (trampoline_code.go)
+	// that saves the registers in a pt_regs on the stack, synthesizes
+	// PSTATE, calls trampoline_probe_handler, loads the returned address
+	// into LR, restores the registers and returns: X30 is the real return
+	// address afterwards.
+	KretprobeBrkTrampoline bool
+
+	// The blacklist (blacklist.go; reference §4.1, §4.5, §7.1).
+
+	// FtraceWithRegs: "arm64: implement ftrace with regs" (v5.5,
+	// 3b23e4991fb6): ftrace uses -fpatchable-function-entry=2 and
+	// ftrace_call_adjust moves an __mcount_loc record (the first of the
+	// two NOPs) to the second, the one patched into "bl ftrace_caller".
+	// Before it (-pg) the record is the "bl _mcount" in the prologue.
+	FtraceWithRegs bool
+
+	// BugSitesProhibited: "kprobes: Prohibit probing on BUG() and WARN()
+	// address" (v5.9, e336b4027775): check_kprobe_address_safe refuses a
+	// __bug_table address (find_bug). Before it a BUG/WARN BRK is refused
+	// only by the decoder (a BRK is not steppable), with the same EINVAL.
+	BugSitesProhibited bool
+
+	// ExtableTypeData: "arm64: extable: add `type` and `data` fields"
+	// (v5.16): struct exception_table_entry is int insn,
+	// fixup; short type, data (12 bytes). Before it, insn and fixup only
+	// (8 bytes).
+	ExtableTypeData bool
+
+	// HypIdmapNotBlacklisted: "arm64: kprobes: Drop ID map text from
+	// kprobes blacklist" (a088cf8eee12, early 2023, after v6.1): the ID
+	// map moved out of .text, and arch_populate_kprobe_blacklist no
+	// longer adds __hyp_idmap_text_start..__hyp_idmap_text_end.
+	HypIdmapNotBlacklisted bool
 }
 
 // The profiles. Default is the newest behaviour.
 var (
 	V5_4 = Version{Name: "v5.4"}
 	V6_1 = Version{Name: "v6.1", PtrauthNotSteppable: true,
+		FtraceWithRegs: true, BugSitesProhibited: true, ExtableTypeData: true,
 		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
-		CleanupErrorMessages: true}
+		CleanupErrorMessages: true,
+		KretprobeHashRemoved: true, KretprobeFindRetAddr: true, KretprobeFramePointer: true}
 	// V6_12 is the 6.12 stable series (6.12.107): the v6.12 literal-load
 	// fixes plus the MOPS and B.cond-mask changes backported from v6.14,
 	// without the v6.13 NOP simulation.
 	V6_12 = Version{Name: "v6.12", PtrauthNotSteppable: true,
+		FtraceWithRegs: true, BugSitesProhibited: true, ExtableTypeData: true, HypIdmapNotBlacklisted: true,
 		LiteralLoadsKprobeOnly: true, SizedLiteralLoads: true,
 		MOPSRejected: true, BCondMatchesBC: true,
 		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
-		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true}
+		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true,
+		KretprobeHashRemoved: true, KretprobeFindRetAddr: true, KretprobeFramePointer: true,
+		KretprobeBrkTrampoline: true}
 	V6_17 = Version{Name: "v6.17", PtrauthNotSteppable: true,
+		FtraceWithRegs: true, BugSitesProhibited: true, ExtableTypeData: true, HypIdmapNotBlacklisted: true,
 		LiteralLoadsKprobeOnly: true, SizedLiteralLoads: true,
 		MOPSRejected: true, BCondMatchesBC: true,
 		SimulateNop: true, SplitRet: true,
 		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
-		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true}
+		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true,
+		KretprobeHashRemoved: true, KretprobeFindRetAddr: true, KretprobeFramePointer: true,
+		KretprobeBrkTrampoline: true}
 
 	Default = V6_17
 )

@@ -99,6 +99,42 @@ func TestVersionProfiles(t *testing.T) {
 	assert.Equal(t, sw{true, true, true, true, true, true}, get(V6_12))
 	assert.Equal(t, sw{true, true, true, true, true, true}, get(V6_17))
 	assert.Equal(t, get(V6_17), get(Default))
+
+	// The kretprobe switches (reference §0.1, §6).
+	type ksw struct{ hash, find, fp, brk bool }
+	kget := func(v Version) ksw {
+		return ksw{v.KretprobeHashRemoved, v.KretprobeFindRetAddr, v.KretprobeFramePointer, v.KretprobeBrkTrampoline}
+	}
+	assert.Equal(t, ksw{}, kget(V5_4))
+	assert.Equal(t, ksw{true, true, true, false}, kget(V6_1))
+	assert.Equal(t, ksw{true, true, true, true}, kget(V6_12))
+	assert.Equal(t, ksw{true, true, true, true}, kget(V6_17))
+}
+
+// TestVersionTrampolineCode: the pre-v6.9 trampoline assembles for each
+// profile's pt_regs size and frame-pointer setup, with no relocations, and
+// the labels the model uses are where the code says.
+func TestVersionTrampolineCode(t *testing.T) {
+	for _, v := range []Version{V5_4, V6_1} {
+		tc, err := assembleTrampoline(v)
+		require.NoError(t, err, v.Name)
+		// sub, 15 stp, add, stp, 7 PSTATE words, stp, [add x29], mov, bl,
+		// mov, ldr, and, msr, 15 ldp, add, ret.
+		n := 1 + 15 + 1 + 1 + 7 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 15 + 1 + 1
+		if v.KretprobeFramePointer {
+			n++
+		}
+		assert.EqualValues(t, 4*n, tc.size, v.Name)
+		assert.Equal(t, tc.size, tc.handler, "trampoline_probe_handler follows the trampoline")
+		assert.Equal(t, tc.handler+8, tc.body, "after its frame record")
+		assert.Equal(t, tc.body+8, tc.bug)
+		assert.Equal(t, arm64.EncodeBRK(BUG_BRK_IMM), tc.words[tc.bug/4])
+		in, err := arm64.Decode(tc.words[tc.body/4+1])
+		require.NoError(t, err)
+		assert.Equal(t, "ret", arm64.GNUSyntax(in))
+	}
+	assert.EqualValues(t, 320, ptRegsSize(V5_4))
+	assert.EqualValues(t, 336, ptRegsSize(V6_1))
 }
 
 func TestVersionEntryProbeXOL(t *testing.T) {
