@@ -1,0 +1,3 @@
+package events
+
+import _ "github.com/kpemu/kpemu/internal/golden"
