@@ -135,11 +135,12 @@ func (l Location) String() string { return string(l.appendTo(nil, true)) }
 //   - of several symbols at that address (aliases), the first in kallsyms
 //     order (kernel/kallsyms.c: get_symbol_pos walks back to the first
 //     alias; see the package documentation for the order);
-//   - the size is the distance to the next higher symbol address, else to
-//     the end of the memory that holds addr (get_symbol_pos uses _etext,
-//     _einittext or _end); for a module, the distance to the next symbol
-//     or to the end of the memory, whichever is nearer
-//     (find_kallsyms_symbol starts from the end of the module's text).
+//   - the size is the distance to the next higher symbol address or to
+//     the end of the memory that holds addr, whichever is nearer
+//     (get_symbol_pos uses the next symbol, else _etext, _einittext or
+//     _end; find_kallsyms_symbol starts from the end of the module's
+//     text). The kernel image is one region, so within it this is the
+//     next symbol, as in the kernel.
 //
 // It does not allocate.
 func (t *Table) LookupAddr(addr uint64) (Location, bool) {
@@ -174,10 +175,14 @@ func (g *group) lookup(t *Table, addr uint64) (Location, bool) {
 	start := g.starts[k]
 	if k+1 < len(g.starts) {
 		next := g.starts[k+1]
-		if g.module == "" || next < end {
-			// The kernel's size is the distance to the next symbol
-			// (get_symbol_pos); a module's is bounded by its memory too
-			// (find_kallsyms_symbol starts from the end of module text).
+		if next < end {
+			// The size is the distance to the next symbol
+			// (get_symbol_pos), bounded by the memory that holds addr:
+			// a module's by construction (find_kallsyms_symbol starts
+			// from the end of module text); the kernel's image is one
+			// region, so only text the model maps apart from it (the
+			// kprobe trampoline, a declared region) is a bound the
+			// contiguous kernel never meets.
 			end = next
 		}
 	}

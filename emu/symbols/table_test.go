@@ -374,3 +374,21 @@ func TestIgnoredByKallsyms(t *testing.T) {
 		assert.Equal(t, tc.want, IgnoredByKallsyms(tc.name, tc.typ), "%s %c", tc.name, tc.typ)
 	}
 }
+
+// TestSizeBoundedByRegion: the kernel's image is contiguous, so a symbol's
+// size is the distance to the next symbol; text mapped apart from the
+// image (the kprobe trampoline page, a second declared region) does not
+// stretch the last symbol of the image up to it.
+func TestSizeBoundedByRegion(t *testing.T) {
+	tab := &Table{}
+	require.NoError(t, tab.Add(
+		Symbol{Name: "first", Addr: 0x1000, Type: 'T'},
+		Symbol{Name: "last", Addr: 0x1100, Type: 'T'},
+		Symbol{Name: "far", Addr: 0x900000, Size: 8, Type: 'T'},
+	))
+	require.NoError(t, tab.AddRegion("", 0x1000, 0x1200))
+	require.NoError(t, tab.AddRegion("", 0x900000, 0x900008))
+	assert.Equal(t, "first+0x10/0x100", tab.SprintSymbol(0x1010), "to the next symbol")
+	assert.Equal(t, "last+0x4/0x100", tab.SprintSymbol(0x1104), "to the end of its region, not to far")
+	assert.Equal(t, "far+0x4/0x8", tab.SprintSymbol(0x900004))
+}
