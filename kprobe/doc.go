@@ -87,6 +87,10 @@
 //     jump-label sites, BUG sites (__bug_table), exception-fixup sites
 //     (__ex_table, in arch_prepare_kprobe), __cfi_/__pfx_ symbols.
 //
+// The tracefs interface (reference §8.2-8.6) is built on this package:
+// kprobe/events is the kprobe_events language, kprobe/tracefs the files
+// (kprobe_events, enable, trace, kprobe_profile, error_log) on a machine.
+//
 // # Not yet modelled
 //
 //   - Kretprobes of v5.10 (the generic handler over the hash list, which
@@ -94,7 +98,6 @@
 //     a Version between v5.4 and v5.11 behaves as v5.4. Preemption is not
 //     modelled, so the pre-v6.9 return handlers run with interrupts as the
 //     returning function had them (the kernel disables preemption only).
-//   - tracefs (kprobe_events, kprobe_profile).
 //   - Blacklist: module blacklists and tables (a module's
 //     _kprobe_blacklist, __ex_table, __bug_table, __jump_table), module
 //     init text, the gate area.
