@@ -1,29 +1,32 @@
-// Command kpemu is the kernel-probe and system-call emulator's command line.
+// Command kpemu is the kernel-probe emulator's command line: it runs arm64
+// kernel code in the emulated machine with kprobes on it (run), shows
+// where Linux would accept a kprobe and how it would run it (disasm,
+// check), steps through a probe hit (step), assembles (asm), prints
+// symbol tables (symbols), and demonstrates the machine (demo).
 //
-// Until the CLI lands in full, it has one command, demo, which runs a
-// kernel-style function in the emulated machine and shows what the machine
-// did: each instruction, the registers it changed, and a BRK taken through
-// the architectural exception path to a Go handler.
+// Install it with `go install ./cmd/kpemu`. Every command has --help with
+// examples; `kpemu help exit-codes` lists the exit codes scripts can rely
+// on. The commands are built with cobra in root.go; what they share
+// (loading files into a machine with a kprobe subsystem, resolving
+// symbols and call expressions, the instruction budget, SIGINT) is in
+// workspace.go.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
 )
 
-const usage = `usage: kpemu demo
-
-  demo    run a kernel-style function in the emulated machine, trace every
-          instruction, and take a BRK exception into a Go handler
-`
-
 func main() {
-	if len(os.Args) != 2 || os.Args[1] != "demo" {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
-	}
-	if err := demo(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "kpemu:", err)
-		os.Exit(1)
-	}
+	// SIGINT cancels the context: a run in progress stops between
+	// instructions with an error that says where, exit code 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills kpemu at once
+	}()
+	code := execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kpemu/kpemu/arm64/asm"
+	"github.com/kpemu/kpemu/kprobe"
+)
+
+// The exit codes, documented in the root help and in `kpemu help
+// exit-codes`. Scripts rely on them: change none without changing both.
+const (
+	exitOK          = 0   // the command did what it was asked
+	exitRun         = 1   // the guest run failed: an exception nobody handled, the instruction budget, a kernel Oops
+	exitUsage       = 2   // bad command line: unknown command or flag, wrong arguments, an unknown symbol or expression
+	exitRefused     = 3   // the kprobe subsystem refused a probe (register_kprobe/register_kretprobe returned an errno)
+	exitInput       = 4   // an input file is missing, unreadable, not valid assembly (file:line:col) or does not link
+	exitInterrupted = 130 // interrupted (SIGINT), as a shell reports 128+2
+)
+
+const exitCodesHelp = `Exit codes:
+  0    success (for check: the probe was accepted)
+  1    the guest run failed: an exception nobody handled, the instruction
+       budget (--max-insns) exhausted, a kernel Oops in the kprobe handlers
+  2    usage: unknown command or flag, wrong arguments, an unknown symbol,
+       a malformed address or call expression, an unknown --kernel-version
+  3    a probe was refused: register_kprobe (or register_kretprobe)
+       returned an errno; the message names it (-EINVAL, -ENOENT, ...) and
+       says why
+  4    an input file is missing or unreadable, is not valid assembly (the
+       message starts with file:line:col) or does not link
+  130  interrupted by SIGINT (Ctrl-C); the run stops between instructions`
+
+// exitError carries the exit code an error maps to.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+func inputError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{exitInput, err}
+}
+
+// exitCode is the one place errors become exit codes. started says
+// whether the command's own code ran: an unclassified error before that
+// is cobra's (unknown command, argument count), a usage error.
+func exitCode(err error, started bool) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		return exitInterrupted
+	}
+	var ke *kprobe.Error
+	if errors.As(err, &ke) {
+		return exitRefused
+	}
+	var al asm.ErrorList
+	if errors.As(err, &al) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return exitInput
+	}
+	if !started {
+		return exitUsage
+	}
+	return exitRun
+}
+
+// app is the state the commands share: where they read and write, and
+// the global flags.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// stderrTerminal enables progress messages (loading, long runs).
+	stderrTerminal bool
+
+	kernelVersion string
+	version       kprobe.Version
+	json          bool
+
+	started bool // a command's RunE was entered
+}
+
+// kpemuVersion is the module version the binary was built from ("(devel)"
+// for a build in the work tree).
+func kpemuVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+func versionNames() string {
+	var names []string
+	for _, v := range kprobe.Versions() {
+		names = append(names, v.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// newRootCommand builds the command tree for one invocation.
+func newRootCommand(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kpemu",
+		Short: "arm64 kernel-probe emulator: run, disassemble and probe kernel code",
+		Long: `kpemu runs arm64 kernel code (assembly it assembles itself, relocatable
+objects, a vmlinux) in a pure-Go emulated machine and models the Linux
+arm64 kprobe mechanism: registration checks and errno values, the BRK
+over the probed instruction, the out-of-line step or the simulation, the
+handlers, kretprobes. The kernel behaviour follows the profile chosen with
+--kernel-version (` + versionNames() + `; default ` + kprobe.Default.Name + `).
+
+` + exitCodesHelp,
+		Example: `  kpemu run testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_b --show phases
+  kpemu check testdata/kernel/atomics.s atomic_add_return_llsc+0x8   # ldxr: refused, -EINVAL
+  kpemu disasm testdata/kernel/calls.s --sym chain_b
+  kpemu asm gcd.s -o gcd.o
+  kpemu symbols vmlinux --format system.map
+  kpemu step testdata/kernel/calls.s --call 'chain_a(5)'`,
+		Version:       kpemuVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// No completion command: kpemu's commands are few and take files.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			v, ok := kprobe.VersionByName(a.kernelVersion)
+			if !ok {
+				return usageErrorf("unknown --kernel-version %q: want one of %s", a.kernelVersion, versionNames())
+			}
+			a.version = v
+			a.started = true
+			return nil
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("kpemu version {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &exitError{exitUsage, err}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.kernelVersion, "kernel-version", kprobe.Default.Name,
+		"kernel profile whose kprobe behaviour to follow: "+versionNames())
+	pf.BoolVar(&a.json, "json", false, "write one JSON document instead of text")
+
+	root.AddCommand(
+		newRunCommand(a),
+		newDisasmCommand(a),
+		newCheckCommand(a),
+		newAsmCommand(a),
+		newSymbolsCommand(a),
+		newStepCommand(a),
+		newDemoCommand(),
+		&cobra.Command{
+			Use:   "exit-codes",
+			Short: "The exit codes kpemu returns",
+			Long:  exitCodesHelp,
+		},
+	)
+	return root
+}
+
+// execute runs kpemu with args and returns the exit code.
+func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, stderrTerminal: isTerminal(stderr)}
+	root := newRootCommand(a)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	code := exitCode(err, a.started)
+	if err != nil {
+		fmt.Fprintln(stderr, "kpemu:", err)
+		if code == exitUsage && cmd != nil {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+	}
+	return code
+}
+
+// exactArgs and minArgs are cobra's argument checks with usage errors
+// that name what is expected.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s takes %s (got %d argument%s)", cmd.CommandPath(), what, len(args), plural(len(args)))
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageErrorf("%s takes %s (got %d argument%s)", cmd.CommandPath(), what, len(args), plural(len(args)))
+		}
+		return nil
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// flagChanged reports whether the user set the flag.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.Changed
+}
+
+// isTerminal reports whether w is a terminal (progress is only written
+// to one).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminalFd(f.Fd())
+}
