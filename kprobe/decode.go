@@ -79,15 +79,8 @@ const (
 	EFAULT Errno = 14
 )
 
-func (e Errno) Error() string {
-	switch e {
-	case EINVAL:
-		return "EINVAL"
-	case EFAULT:
-		return "EFAULT"
-	}
-	return fmt.Sprintf("errno %d", int(e))
-}
+// Error spells the errno as the kernel's headers do ("EINVAL").
+func (e Errno) Error() string { return errnoName(e) }
 
 // Decision is the classification of one probe site, with the reason in the
 // kernel's terms: the answer to "can I probe here?".

@@ -2,7 +2,8 @@ package kprobe
 
 import "fmt"
 
-// The other Linux errno values the kprobe API returns (include/uapi/
+// The other Linux errno values the kprobe API and the tracefs front end
+// return (include/uapi/
 // asm-generic/errno-base.h, errno.h). EINVAL and EFAULT are declared with
 // the Errno type in decode.go.
 const (
@@ -10,7 +11,10 @@ const (
 	E2BIG         Errno = 7
 	ENOMEM        Errno = 12
 	EBUSY         Errno = 16
+	EACCES        Errno = 13
 	EEXIST        Errno = 17
+	ERANGE        Errno = 34
+	EOPNOTSUPP    Errno = 95
 	EADDRNOTAVAIL Errno = 99
 )
 
@@ -18,6 +22,7 @@ const (
 var errnoNames = map[Errno]string{
 	ENOENT: "ENOENT", E2BIG: "E2BIG", EFAULT: "EFAULT", ENOMEM: "ENOMEM",
 	EBUSY: "EBUSY", EEXIST: "EEXIST", EINVAL: "EINVAL", EADDRNOTAVAIL: "EADDRNOTAVAIL",
+	EACCES: "EACCES", ERANGE: "ERANGE", EOPNOTSUPP: "EOPNOTSUPP",
 }
 
 func errnoName(e Errno) string {

@@ -4,13 +4,6 @@ import (
 	"github.com/kpemu/kpemu/kprobe"
 )
 
-// Errno values the parser returns besides those package kprobe declares
-// (include/uapi/asm-generic/errno-base.h, errno.h).
-const (
-	ERANGE     kprobe.Errno = 34 // a number that does not fit (kstrto*)
-	EOPNOTSUPP kprobe.Errno = 95 // BTF arguments without BTF
-)
-
 // The kernel's ctype table (lib/ctype.c) is Latin-1: bytes 0xC0-0xFF are
 // letters (but 0xD7 and 0xF7), and 0xA0 is a space. Names and words are
 // checked with it, so these helpers follow it rather than Go's unicode
@@ -136,7 +129,7 @@ func kstrtoullNoSign(s string, base int) (uint64, kprobe.Errno) {
 	s, base = fixupRadix(s, base)
 	n, v, overflow := parseInteger(s, base)
 	if overflow {
-		return 0, ERANGE
+		return 0, kprobe.ERANGE
 	}
 	if n == 0 {
 		return 0, kprobe.EINVAL
@@ -167,7 +160,7 @@ func kstrtol(s string, base int) (int64, kprobe.Errno) {
 			return 0, e
 		}
 		if int64(-v) > 0 {
-			return 0, ERANGE
+			return 0, kprobe.ERANGE
 		}
 		return int64(-v), 0
 	}
@@ -176,7 +169,7 @@ func kstrtol(s string, base int) (int64, kprobe.Errno) {
 		return 0, e
 	}
 	if int64(v) < 0 {
-		return 0, ERANGE
+		return 0, kprobe.ERANGE
 	}
 	return int64(v), 0
 }
@@ -188,7 +181,7 @@ func kstrtouint(s string, base int) (uint32, kprobe.Errno) {
 		return 0, e
 	}
 	if v > 0xFFFFFFFF {
-		return 0, ERANGE
+		return 0, kprobe.ERANGE
 	}
 	return uint32(v), 0
 }

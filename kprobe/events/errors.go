@@ -227,9 +227,9 @@ const LogLoc = "trace_kprobe"
 
 func (e *Error) Error() string {
 	if e.Code == "" {
-		return fmt.Sprintf("kprobe_events: -%s", ErrnoName(e.Errno))
+		return fmt.Sprintf("kprobe_events: -%s", e.Errno.Error())
 	}
-	return fmt.Sprintf("kprobe_events: -%s: %s: %s (at %d in %q)", ErrnoName(e.Errno), e.Code, e.Msg, e.Pos, e.Command)
+	return fmt.Sprintf("kprobe_events: -%s: %s: %s (at %d in %q)", e.Errno.Error(), e.Code, e.Msg, e.Pos, e.Command)
 }
 
 // Unwrap gives the errno, so errors.Is(err, kprobe.EINVAL) works.
@@ -261,33 +261,6 @@ func (e *Error) ErrorLog() string {
 func FormatLogEntry(loc, command string, en LogEntry) string {
 	return fmt.Sprintf("%s: error: %s\n%s%s\n%s^\n", loc, en.Msg, ErrorLogPrefix, command,
 		strings.Repeat(" ", len(ErrorLogPrefix)+en.Pos))
-}
-
-// ErrnoName spells an errno as the kernel headers do.
-func ErrnoName(e kprobe.Errno) string {
-	switch e {
-	case kprobe.ENOENT:
-		return "ENOENT"
-	case kprobe.E2BIG:
-		return "E2BIG"
-	case kprobe.ENOMEM:
-		return "ENOMEM"
-	case kprobe.EBUSY:
-		return "EBUSY"
-	case kprobe.EEXIST:
-		return "EEXIST"
-	case kprobe.EINVAL:
-		return "EINVAL"
-	case kprobe.EFAULT:
-		return "EFAULT"
-	case ERANGE:
-		return "ERANGE"
-	case EOPNOTSUPP:
-		return "EOPNOTSUPP"
-	case kprobe.EADDRNOTAVAIL:
-		return "EADDRNOTAVAIL"
-	}
-	return fmt.Sprintf("errno%d", int(e))
 }
 
 // probeLog is struct trace_probe_log: the words of the command being

@@ -18,7 +18,7 @@ func ExampleParse() {
 		cmd, err := events.Parse(line.Text, nil)
 		var e *events.Error
 		if errors.As(err, &e) {
-			fmt.Printf("write fails: -%s\n%s", events.ErrnoName(e.Errno), e.ErrorLog())
+			fmt.Printf("write fails: -%s\n%s", e.Errno.Error(), e.ErrorLog())
 			break
 		}
 		p := cmd.(*events.Define).Probe

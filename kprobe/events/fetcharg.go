@@ -453,7 +453,7 @@ func (ps *parser) storeEntryArg(argnum uint) int {
 func (ps *parser) parseBTFArg(varname string, code []FetchInsn, pc *int) kprobe.Errno {
 	if !ps.ctx.BTFArgs {
 		ps.log.err(ps.offset, ErrNosupBtfarg)
-		return EOPNOTSUPP
+		return kprobe.EOPNOTSUPP
 	}
 	// split_next_field: "->" and "." separate fields; a lone '-' is an
 	// error.
@@ -473,7 +473,7 @@ func (ps *parser) parseBTFArg(varname string, code []FetchInsn, pc *int) kprobe.
 	}
 	if !isPtr && field >= 0 {
 		ps.log.err(ps.offset+field, ErrNosupDatArg)
-		return EOPNOTSUPP
+		return kprobe.EOPNOTSUPP
 	}
 	if ps.flags&tpargFlReturn != 0 && varname == "$retval" {
 		// $retval itself needs no BTF; a field of it does.

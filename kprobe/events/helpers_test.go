@@ -118,7 +118,7 @@ func describeError(err error) string {
 		return fmt.Sprintf("  not an *Error: %v\n", err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "  -%s", ErrnoName(e.Errno))
+	fmt.Fprintf(&b, "  -%s", e.Errno.Error())
 	if e.Code == "" {
 		b.WriteString(" (no error_log entry)\n")
 		return b.String()

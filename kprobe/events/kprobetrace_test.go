@@ -99,7 +99,7 @@ func TestKstrto(t *testing.T) {
 		{"0", 0, 0, 0}, {"10", 0, 10, 0}, {"010", 0, 8, 0}, {"0x10", 0, 16, 0},
 		{"0X1f", 0, 31, 0}, {"+7", 0, 7, 0}, {"7\n", 0, 7, 0}, {"0x", 0, 0, kprobe.EINVAL},
 		{"", 0, 0, kprobe.EINVAL}, {"08", 0, 0, kprobe.EINVAL}, {"1a", 10, 0, kprobe.EINVAL},
-		{"18446744073709551615", 0, 1<<64 - 1, 0}, {"18446744073709551616", 0, 0, ERANGE},
+		{"18446744073709551615", 0, 1<<64 - 1, 0}, {"18446744073709551616", 0, 0, kprobe.ERANGE},
 		{"-1", 0, 0, kprobe.EINVAL}, {"++1", 0, 0, kprobe.EINVAL}, {"7\n\n", 0, 0, kprobe.EINVAL},
 	} {
 		v, e := kstrtoul(tc.in, tc.base)
@@ -112,8 +112,8 @@ func TestKstrto(t *testing.T) {
 		errno kprobe.Errno
 	}{
 		{"-8", -8, 0}, {"+8", 8, 0}, {"-0x10", -16, 0}, {"9223372036854775807", 1<<63 - 1, 0},
-		{"9223372036854775808", 0, ERANGE}, {"-9223372036854775808", -1 << 63, 0},
-		{"-9223372036854775809", 0, ERANGE}, {"--1", 0, kprobe.EINVAL}, {"-+1", 0, kprobe.EINVAL},
+		{"9223372036854775808", 0, kprobe.ERANGE}, {"-9223372036854775808", -1 << 63, 0},
+		{"-9223372036854775809", 0, kprobe.ERANGE}, {"--1", 0, kprobe.EINVAL}, {"-+1", 0, kprobe.EINVAL},
 	} {
 		v, e := kstrtol(tc.in, 0)
 		assert.Equal(t, tc.errno, e, "%q", tc.in)

@@ -231,7 +231,7 @@ type Context struct {
 	// with it BTF arguments fail as on a kernel that has the option but
 	// no BTF for the function (NO_BTF_ENTRY, -ENOENT), and an argument
 	// written as a bare identifier is named after itself; without it
-	// they fail with NOSUP_BTFARG (-EOPNOTSUPP).
+	// they fail with NOSUP_BTFARG (-kprobe.EOPNOTSUPP).
 	BTFArgs bool
 	// DentryNameOffset and FileDentryOffset are offsetof(struct dentry,
 	// d_name.name) and offsetof(struct file, f_path.dentry), which the

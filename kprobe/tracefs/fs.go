@@ -207,13 +207,10 @@ func (t *Tracefs) writeFile(p, data string, trunc bool) (int, error) {
 	}
 	if _, err := t.readFile(p); err == nil {
 		// A read-only file: tracefs gives it no write operation.
-		return 0, &Error{Errno: eacces}
+		return 0, &Error{Errno: kprobe.EACCES}
 	}
 	return 0, fs.ErrNotExist
 }
-
-// eacces is EACCES: the files without a write method are mode 0444.
-const eacces kprobe.Errno = 13
 
 // kstrtoul is kstrtoul_from_user in base 10: digits, an optional
 // trailing newline.
