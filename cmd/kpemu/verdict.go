@@ -7,21 +7,6 @@ import (
 	"github.com/kpemu/kpemu/kprobe"
 )
 
-// errnoNames spells the errno values register_kprobe returns as the
-// kernel's headers do (include/uapi/asm-generic/errno-base.h, errno.h).
-var errnoNames = map[kprobe.Errno]string{
-	kprobe.ENOENT: "ENOENT", kprobe.E2BIG: "E2BIG", kprobe.EFAULT: "EFAULT",
-	kprobe.ENOMEM: "ENOMEM", kprobe.EBUSY: "EBUSY", kprobe.EEXIST: "EEXIST",
-	kprobe.EINVAL: "EINVAL", kprobe.EADDRNOTAVAIL: "EADDRNOTAVAIL",
-}
-
-func errnoName(e kprobe.Errno) string {
-	if n, ok := errnoNames[e]; ok {
-		return n
-	}
-	return fmt.Sprintf("errno %d", int(e))
-}
-
 // verdict is what register_kprobe made of a probe site: accepted and how
 // the probed instruction runs (out of line from an XOL slot, or
 // simulated), or refused with an errno and the reason.
@@ -66,7 +51,7 @@ func (ws *workspace) tryKprobe(kp *kprobe.Kprobe) verdict {
 		}
 		var ke *kprobe.Error
 		if errors.As(err, &ke) {
-			v.Errno, v.Reason = errnoName(ke.Errno), ke.Reason
+			v.Errno, v.Reason = ke.Errno.Error(), ke.Reason
 		} else {
 			v.Reason = err.Error()
 		}

@@ -122,22 +122,10 @@ func (s *Stepper) printLocation() {
 	s.printf("%s\n", s.insnLine(pc, label))
 }
 
-// Linux errno names for register_kprobe's results (include/uapi/
-// asm-generic/errno-base.h, errno.h).
-var errnoNames = map[kprobe.Errno]string{
-	kprobe.ENOENT: "ENOENT", kprobe.E2BIG: "E2BIG", kprobe.EFAULT: "EFAULT",
-	kprobe.ENOMEM: "ENOMEM", kprobe.EBUSY: "EBUSY", kprobe.EEXIST: "EEXIST",
-	kprobe.EINVAL: "EINVAL", kprobe.EADDRNOTAVAIL: "EADDRNOTAVAIL",
-}
-
 // errnoText is "-22 (EINVAL): reason" for a kprobe API error.
 func errnoText(err error) string {
 	if ke, ok := err.(*kprobe.Error); ok {
-		name, ok := errnoNames[ke.Errno]
-		if !ok {
-			name = fmt.Sprintf("errno %d", int(ke.Errno))
-		}
-		return fmt.Sprintf("%d (%s): %s: %s", -int(ke.Errno), name, ke.Op, ke.Reason)
+		return fmt.Sprintf("%d (%s): %s: %s", -int(ke.Errno), ke.Errno, ke.Op, ke.Reason)
 	}
 	return err.Error()
 }
