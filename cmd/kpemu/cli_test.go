@@ -61,8 +61,8 @@ func TestRunKprobeAndKretprobe(t *testing.T) {
 	want := kernellib.ChainA(5)
 	assert.Contains(t, out, fmt.Sprintf("chain_a(5) returned %d (%#x) after ", want, want))
 	// samples/kprobes/kprobe_example.c and kretprobe_example.c lines.
-	assert.Contains(t, out, "<chain_b> p->addr = 0xffff800008000024, pc = 0xffff800008000024, pstate = 0x3c5\n")
-	assert.Contains(t, out, "<chain_b> p->addr = 0xffff800008000024, pstate = 0x3c5\n")
+	assert.Contains(t, out, "<chain_b> p->addr = 0xffff800008000024, pc = 0xffff800008000024, pstate = 0x5\n")
+	assert.Contains(t, out, "<chain_b> p->addr = 0xffff800008000024, pstate = 0x5\n")
 	assert.Contains(t, out, fmt.Sprintf("chain_c returned %d and took ", kernellib.ChainC(6^0xff)))
 	// The phase stream of a v6.17 hit: BRK #4, the slot, BRK #6.
 	assert.Regexp(t, `(?s)brk-hit .*esr=0xf2000004.*pre-handler.*xol-enter.*ss-brk-hit .*esr=0xf2000006.*post-handler.*resume`, out)
@@ -209,6 +209,7 @@ func TestRunInterrupted(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
+	var all bytes.Buffer // every case, for the golden file
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -226,7 +227,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad call", []string{"run", callsS, "--call", "chain_a(1"}, exitUsage, []string{"missing ')'"}},
 		{"no call", []string{"run", callsS}, exitUsage, []string{"run needs --call"}},
 		{"bad show", []string{"run", callsS, "--call", "chain_a(1)", "--show", "bogus"}, exitUsage,
-			[]string{"--show bogus: want a comma-separated list of phases,insns,regs,diagram"}},
+			[]string{"--show bogus: want a comma-separated list of phases,insns,regs,trace,diagram"}},
 		{"misaligned kprobe", []string{"run", callsS, "--call", "chain_a(1)", "--kprobe", "chain_b+2"}, exitRefused,
 			[]string{"--kprobe chain_b+2: register_kprobe: -EINVAL: chain_b+0x2/0x30 is not 4-byte aligned"}},
 		{"rejected kprobe", []string{"run", atomicsS, "--call", "atomic_fetch_add_lse(0, 1)", "--kprobe", "atomic_add_return_llsc+8"}, exitRefused,
@@ -244,6 +245,14 @@ func TestRunErrors(t *testing.T) {
 		{"bad kernel version", []string{"--kernel-version", "v9", "run", callsS, "--call", "chain_a(1)"}, exitUsage,
 			[]string{`unknown --kernel-version "v9": want one of v5.4, v6.1, v6.12, v6.17`}},
 		{"no files", []string{"run", "--call", "f"}, exitUsage, []string{"kpemu run takes FILE... (got 0 arguments)"}},
+		{"refused probe event", []string{"run", callsS, "--call", "chain_a(1)", "--probe", "r:bad chain_b+8 $retval"}, exitRefused,
+			[]string{"write to kprobe_events failed", "trace_kprobe: error: Retprobe address must be an function entry", "  Command: r:bad chain_b+8 $retval\n", "           ^"}},
+		{"trace without events", []string{"run", callsS, "--call", "chain_a(1)", "--show", "trace"}, exitUsage,
+			[]string{"--show trace needs probe events"}},
+		{"pre-call without kprobe", []string{"run", callsS, "--call", "chain_a(1)", "--pre-call", "chain_c(1)"}, exitUsage,
+			[]string{"--pre-call needs a --kprobe"}},
+		{"missing probes file", []string{"run", callsS, "--call", "chain_a(1)", "--probes-file", "testdata/nosuch.events"}, exitInput,
+			[]string{"testdata/nosuch.events"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := kpemu(tc.args...)
@@ -252,8 +261,47 @@ func TestRunErrors(t *testing.T) {
 				assert.Contains(t, r.stderr, w)
 			}
 			assert.True(t, strings.HasPrefix(r.stderr, "kpemu: "), "errors start with kpemu: %q", r.stderr)
+			fmt.Fprintf(&all, "$ kpemu %s\nexit %d\n%s%s\n", strings.Join(tc.args, " "), r.code, r.stdout, r.stderr)
 		})
 	}
+	golden.Check(t, "testdata/run_errors.golden", all.Bytes())
+}
+
+// TestRunProbeEvents: --probe lines are kprobe_events lines; the events
+// are enabled and the trace file printed after the call, in the ftrace
+// format: the entry probe with its fetch arguments, the return probe
+// with the return site and the function.
+func TestRunProbeEvents(t *testing.T) {
+	out := ok(t, "run", "../../examples/kernel_clone.s", "--call", "__do_sys_clone(17)",
+		"--probe", "p:clone kernel_clone flags=+0(%x0):x64 sig=+32(%x0):s32",
+		"--probe", "r:clone_ret kernel_clone ret=$retval")
+	golden.Check(t, "testdata/run_probe_events.golden", []byte(out))
+	assert.Contains(t, out, "# tracer: nop\n")
+	assert.Contains(t, out, "# entries-in-buffer/entries-written: 2/2   #P:1\n")
+	assert.Regexp(t, `kpemu-\d+ +\[000\] d\.\.1\. +\d+\.\d{6}: clone: \(kernel_clone\+0x0/0x2c\) flags=0x0 sig=17\n`, out)
+	assert.Regexp(t, `clone_ret: \(__do_sys_clone\+0x28/0x34 <- kernel_clone\) ret=0x4d2\n`, out)
+
+	// The same lines from a file, and in JSON.
+	file := filepath.Join(t.TempDir(), "probes")
+	require.NoError(t, os.WriteFile(file, []byte("# clone\np:clone kernel_clone flags=+0(%x0):x64 sig=+32(%x0):s32\n\nr:clone_ret kernel_clone ret=$retval\n"), 0o644))
+	assert.Equal(t, out, ok(t, "run", "../../examples/kernel_clone.s", "--call", "__do_sys_clone(17)", "--probes-file", file))
+	js := ok(t, "--json", "run", "../../examples/kernel_clone.s", "--call", "__do_sys_clone(17)", "--probes-file", file)
+	var rep struct{ Trace []string }
+	require.NoError(t, json.Unmarshal([]byte(js), &rep))
+	require.NotEmpty(t, rep.Trace)
+	assert.Contains(t, rep.Trace[len(rep.Trace)-1], "clone_ret: (__do_sys_clone+0x28/0x34 <- kernel_clone) ret=0x4d2")
+}
+
+// TestRunPreCallReentry is test_kprobe_missed from the command line: the
+// pre- and post-handler call the probed function, each call hits the
+// probe again, and nmissed is 2.
+func TestRunPreCallReentry(t *testing.T) {
+	out := ok(t, "run", "../../examples/kernel_clone.s", "--call", "__do_sys_clone(17)",
+		"--kprobe", "kernel_clone", "--pre-call", "__do_sys_clone(17)", "--show", "phases")
+	assert.Contains(t, out, "kprobe kernel_clone: nmissed = 2\n")
+	assert.Equal(t, 2, strings.Count(out, " missed "), out)
+	assert.Contains(t, out, "  pre-handler: __do_sys_clone(17) returned 1234\n")
+	assert.Contains(t, out, "  post-handler: __do_sys_clone(17) returned 1234\n")
 }
 
 func TestDisasm(t *testing.T) {
@@ -639,7 +687,7 @@ func TestStep(t *testing.T) {
 	r := kpemuIn("probe chain_c\nc\nregs\n", "step", callsS, "--call", "chain_a(5)")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "(kpemu) probe chain_c\n", "commands are echoed: a transcript")
-	assert.Contains(t, r.stdout, "<chain_c> p->addr = 0xffff800008000054, pc = 0xffff800008000054, pstate = 0x3c5")
+	assert.Contains(t, r.stdout, "<chain_c> p->addr = 0xffff800008000054, pc = 0xffff800008000054, pstate = 0x5")
 	assert.Contains(t, r.stdout, fmt.Sprintf("returned %#x (%d)", kernellib.ChainA(5), kernellib.ChainA(5)))
 	assert.Contains(t, r.stdout, "ss-brk-hit", "v6.17 ends the step with BRK #6")
 

@@ -30,8 +30,8 @@ func Example_run() {
 	execute(context.Background(), []string{"run", "../../testdata/kernel/calls.s",
 		"--call", "chain_a(5)", "--kprobe", "chain_b", "--kretprobe", "chain_c"}, nil, os.Stdout, os.Stdout)
 	// Output:
-	// <chain_b> p->addr = 0xffff800008000024, pc = 0xffff800008000024, pstate = 0x3c5
-	// <chain_b> p->addr = 0xffff800008000024, pstate = 0x3c5
+	// <chain_b> p->addr = 0xffff800008000024, pc = 0xffff800008000024, pstate = 0x5
+	// <chain_b> p->addr = 0xffff800008000024, pstate = 0x5
 	// chain_c returned 740 and took 6 ns to execute
 	// chain_a(5) returned 1492 (0x5d4) after 30 instructions
 	// Missed probing 0 instances of chain_c

@@ -16,7 +16,7 @@ import (
 )
 
 // What --show can select.
-var showChoices = []string{"phases", "insns", "regs", "diagram"}
+var showChoices = []string{"phases", "insns", "regs", "trace", "diagram"}
 
 type runOptions struct {
 	load       loadOptions
@@ -27,10 +27,9 @@ type runOptions struct {
 	show       []string
 	maxInsns   uint64
 	diagramDir string
+	preCall    string
 
-	// Slot for kprobe_events lines (--probe LINE, --probes-file FILE):
-	// the tracing front end (kprobe/events) is not wired into the CLI
-	// yet, so no flag is registered for them.
+	// kprobe_events lines (--probe LINE, --probes-file FILE).
 	probeLines []string
 	probesFile string
 }
@@ -38,7 +37,7 @@ type runOptions struct {
 func newRunCommand(a *app) *cobra.Command {
 	var o runOptions
 	cmd := &cobra.Command{
-		Use:   "run FILE... --call EXPR [--kprobe SYM[+OFF]]... [--kretprobe SYM]... [--show phases,insns,regs,diagram]",
+		Use:   "run FILE... --call EXPR [--kprobe SYM[+OFF]]... [--kretprobe SYM]... [--probe LINE]... [--show phases,insns,regs,trace,diagram]",
 		Short: "Call a function with kprobes and kretprobes on it",
 		Long: `run loads FILE... (.s sources and relocatable objects are linked at --base;
 one ELF executable or vmlinux stays at its addresses) into a machine whose
@@ -54,10 +53,22 @@ The probes have the handlers of the kernel's samples/kprobes modules:
 nanosecond). A probe the kernel would refuse stops the command with the
 errno and the reason (exit 3).
 
+--probe takes a kprobe_events line, as written to
+/sys/kernel/tracing/kprobe_events ('p:myprobe kernel_clone flags=+0(%x0):x64',
+'r:kernel_clone $retval'; --probes-file FILE holds one per line); the
+events are enabled and the trace file, in the ftrace format, is printed
+after the call (--show trace, implied). A line the kernel would refuse
+stops the command with the write's errno and the error_log entry (exit 3).
+
+--pre-call EXPR makes the --kprobe handlers call a kernel function, pre-
+and post-handler alike, as the KUnit test test_kprobe_missed does: a probe
+hit inside a handler is a reentry, counted in the probe's nmissed.
+
 --show selects more: phases (every step of each probe hit: the BRK, the
 handlers, the out-of-line step or the simulation, the resume), insns
 (each executed instruction, with sym+off and its disassembly), regs (the
-registers after the call), diagram (each probe hit as an SVG sequence
+registers after the call), trace (the ftrace trace file of the --probe
+events), diagram (each probe hit as an SVG sequence
 diagram, hit1-SYM.svg, hit2-SYM.svg... in --diagram-dir). --json writes all
 of it as one JSON document.
 
@@ -73,7 +84,9 @@ stops it too (exit 130).`,
 		Example: `  kpemu run testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_b
   kpemu run testdata/kernel/calls.s --call chain_a --args 5 --kretprobe chain_c --show phases
   kpemu run testdata/kernel/recursion.s --call 'fib(10)' --kprobe fib+0x10 --show regs
-  kpemu run --kernel-version v5.4 testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_b+0x8 --show phases,insns --json`,
+  kpemu run --kernel-version v5.4 testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_b+0x8 --show phases,insns --json
+  kpemu run examples/kernel_clone.s --call '__do_sys_clone(17)' --probe 'p:clone kernel_clone flags=+0(%x0):x64' --probe 'r:clone_ret kernel_clone ret=$retval'
+  kpemu run testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_a --pre-call 'chain_a(1)'`,
 		Args: minArgs(1, "FILE..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, s := range o.show {
@@ -83,6 +96,15 @@ stops it too (exit 130).`,
 			}
 			if o.call == "" {
 				return usageErrorf("run needs --call: the function to call, e.g. --call 'chain_a(5)'")
+			}
+			if (len(o.probeLines) > 0 || o.probesFile != "") && !slices.Contains(o.show, "trace") {
+				o.show = append(o.show, "trace") // the trace is what --probe events produce
+			}
+			if slices.Contains(o.show, "trace") && len(o.probeLines) == 0 && o.probesFile == "" {
+				return usageErrorf("--show trace needs probe events: --probe LINE or --probes-file FILE")
+			}
+			if o.preCall != "" && len(o.kprobes) == 0 {
+				return usageErrorf("--pre-call needs a --kprobe whose handlers make the call")
 			}
 			if o.diagramDir != "" && !slices.Contains(o.show, "diagram") {
 				o.show = append(o.show, "diagram") // --diagram-dir asks for diagrams
@@ -99,6 +121,9 @@ stops it too (exit 130).`,
 	f.StringSliceVar(&o.args, "args", nil, "arguments of --call FUNC, comma-separated")
 	f.StringArrayVar(&o.kprobes, "kprobe", nil, "put a kprobe at SYM, SYM+OFF or 0xADDR (repeatable)")
 	f.StringArrayVar(&o.kretprobes, "kretprobe", nil, "put a kretprobe on function SYM (repeatable)")
+	f.StringArrayVar(&o.probeLines, "probe", nil, "a kprobe_events line, e.g. 'p:myprobe SYM+OFF arg=%x0' or 'r:SYM $retval' (repeatable)")
+	f.StringVar(&o.probesFile, "probes-file", "", "a file of kprobe_events lines, one per line")
+	f.StringVar(&o.preCall, "pre-call", "", "the --kprobe handlers call this function: 'FUNC(ARG, ...)' (a reentry when it is probed)")
 	f.StringSliceVar(&o.show, "show", nil, "also show: "+strings.Join(showChoices, ","))
 	f.Uint64Var(&o.maxInsns, "max-insns", defaultMaxInsns, "instruction budget of the call")
 	f.StringVar(&o.diagramDir, "diagram-dir", "", "with --show diagram: the directory for the SVG files (default the current directory)")
@@ -122,6 +147,7 @@ type runReport struct {
 	Result        *resultReport    `json:"result,omitempty"`
 	Regs          *registersReport `json:"regs,omitempty"`
 	Diagrams      []diagramReport  `json:"diagrams,omitempty"`
+	Trace         []string         `json:"trace,omitempty"`
 	Error         string           `json:"error,omitempty"`
 }
 
@@ -284,7 +310,11 @@ func (a *app) run(ctx context.Context, w io.Writer, files []string, o *runOption
 			}
 		})
 	}
-	if err := ws.registerProbes(o, sink, rep); err != nil {
+	if err := ws.registerProbes(ctx, o, sink, rep); err != nil {
+		return finish(err)
+	}
+	trace, err := ws.probeEvents(o.probeLines, o.probesFile)
+	if err != nil {
 		return finish(err)
 	}
 	if show("insns") {
@@ -310,6 +340,9 @@ func (a *app) run(ctx context.Context, w io.Writer, files []string, o *runOption
 		p := &rep.Probes[i]
 		if p.kp != nil {
 			p.NMissed = p.kp.NMissed
+			if !a.json && (p.NMissed != 0 || o.preCall != "") {
+				fmt.Fprintf(w, "kprobe %s: nmissed = %d\n", p.Spec, p.NMissed)
+			}
 			continue
 		}
 		// kretprobe_exit of samples/kprobes/kretprobe_example.c.
@@ -322,6 +355,17 @@ func (a *app) run(ctx context.Context, w io.Writer, files []string, o *runOption
 		rep.Regs = registers(ws.m.CPU(0))
 		if !a.json {
 			writeRegisters(w, rep.Regs)
+		}
+	}
+	if trace != nil {
+		text, err := trace.ReadFile("trace")
+		if err != nil {
+			return finish(err)
+		}
+		if a.json {
+			rep.Trace = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+		} else {
+			fmt.Fprint(w, text)
 		}
 	}
 	if show("diagram") {
@@ -344,7 +388,24 @@ func (a *app) run(ctx context.Context, w io.Writer, files []string, o *runOption
 // registerProbes registers the --kprobe and --kretprobe probes with the
 // handlers of samples/kprobes/kprobe_example.c and kretprobe_example.c.
 // A refusal is the kprobe.Error register_kprobe returned (exit 3).
-func (ws *workspace) registerProbes(o *runOptions, sink *runSink, rep *runReport) error {
+func (ws *workspace) registerProbes(ctx context.Context, o *runOptions, sink *runSink, rep *runReport) error {
+	// --pre-call: the handlers call a kernel function, as
+	// test_kprobe_missed's do (lib/tests/test_kprobes.c).
+	nested := func(string) {}
+	if o.preCall != "" {
+		c, err := ws.parseCall(o.preCall, nil)
+		if err != nil {
+			return err
+		}
+		nested = func(who string) {
+			x0, err := ws.m.Call(ctx, c.fn, c.args, &emu.CallOptions{Budget: o.maxInsns})
+			if err != nil {
+				sink.output(fmt.Sprintf("  %s: %s: %v", who, c.text, err))
+				return
+			}
+			sink.output(fmt.Sprintf("  %s: %s returned %d", who, c.text, x0))
+		}
+	}
 	for _, spec := range o.kprobes {
 		loc, err := parseLocation(spec)
 		if err != nil {
@@ -354,10 +415,12 @@ func (ws *workspace) registerProbes(o *runOptions, sink *runSink, rep *runReport
 		name := loc.sym
 		kp.PreHandler = func(p *kprobe.Kprobe, regs *kprobe.PtRegs) int {
 			sink.output(fmt.Sprintf("<%s> p->addr = %#x, pc = %#x, pstate = %#x", ws.probeName(name, p.Addr), p.Addr, regs.PC, regs.PState))
+			nested("pre-handler")
 			return 0
 		}
 		kp.PostHandler = func(p *kprobe.Kprobe, regs *kprobe.PtRegs, flags uint64) {
 			sink.output(fmt.Sprintf("<%s> p->addr = %#x, pstate = %#x", ws.probeName(name, p.Addr), p.Addr, regs.PState))
+			nested("post-handler")
 		}
 		if err := ws.kp.RegisterKprobe(kp); err != nil {
 			return fmt.Errorf("--kprobe %s: %w", spec, err)

@@ -121,6 +121,9 @@ func (a *app) load(files []string, o loadOptions) (*workspace, error) {
 	if err := ws.mapStack(); err != nil {
 		return nil, err
 	}
+	// The function runs as kernel code in a task (a system call, say):
+	// interrupts on, so that what a kprobe hit masks and restores shows.
+	m.CPU(0).SetDAIF(0)
 	v := a.version
 	ws.kp, err = kprobe.New(m, &kprobe.Options{Version: &v, Symbols: l.Symbols})
 	if err != nil {
