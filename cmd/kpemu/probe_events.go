@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
+	"github.com/kpemu/kpemu/kprobe"
 	"github.com/kpemu/kpemu/kprobe/tracefs"
 )
 
@@ -32,12 +34,15 @@ func (ws *workspace) probeEvents(lines []string, file string) (*tracefs.Tracefs,
 	}
 	for _, l := range lines {
 		if _, err := fs.AppendFile("kprobe_events", l+"\n"); err != nil {
-			log, _ := fs.ReadFile("error_log")
-			msg := fmt.Sprintf("--probe %q: write to kprobe_events failed: %v", l, err)
-			if log != "" {
-				msg += "\n" + strings.TrimRight(log, "\n")
+			var errno kprobe.Errno
+			if !errors.As(err, &errno) {
+				return nil, fmt.Errorf("--probe %q: %w", l, err)
 			}
-			return nil, &exitError{exitRefused, fmt.Errorf("%s", msg)}
+			msg := fmt.Sprintf("--probe %q: the write to kprobe_events failed: -%s", l, errno)
+			if log, _ := fs.ReadFile("error_log"); log != "" {
+				msg += "; error_log:\n" + strings.TrimRight(log, "\n")
+			}
+			return nil, &exitError{exitRefused, errors.New(msg)}
 		}
 	}
 	if _, err := fs.WriteFile("events/enable", "1"); err != nil {

@@ -16,7 +16,7 @@ import (
 )
 
 // What --show can select.
-var showChoices = []string{"phases", "insns", "regs", "trace", "diagram"}
+var showChoices = []string{"phases", "insns", "regs", "trace", "profile", "diagram"}
 
 type runOptions struct {
 	load       loadOptions
@@ -68,7 +68,7 @@ hit inside a handler is a reentry, counted in the probe's nmissed.
 handlers, the out-of-line step or the simulation, the resume), insns
 (each executed instruction, with sym+off and its disassembly), regs (the
 registers after the call), trace (the ftrace trace file of the --probe
-events), diagram (each probe hit as an SVG sequence
+events), profile (their kprobe_profile: hits and misses), diagram (each probe hit as an SVG sequence
 diagram, hit1-SYM.svg, hit2-SYM.svg... in --diagram-dir). --json writes all
 of it as one JSON document.
 
@@ -100,8 +100,10 @@ stops it too (exit 130).`,
 			if (len(o.probeLines) > 0 || o.probesFile != "") && !slices.Contains(o.show, "trace") {
 				o.show = append(o.show, "trace") // the trace is what --probe events produce
 			}
-			if slices.Contains(o.show, "trace") && len(o.probeLines) == 0 && o.probesFile == "" {
-				return usageErrorf("--show trace needs probe events: --probe LINE or --probes-file FILE")
+			for _, what := range []string{"trace", "profile"} {
+				if slices.Contains(o.show, what) && len(o.probeLines) == 0 && o.probesFile == "" {
+					return usageErrorf("--show %s needs probe events: --probe LINE or --probes-file FILE", what)
+				}
 			}
 			if o.preCall != "" && len(o.kprobes) == 0 {
 				return usageErrorf("--pre-call needs a --kprobe whose handlers make the call")
@@ -148,6 +150,7 @@ type runReport struct {
 	Regs          *registersReport `json:"regs,omitempty"`
 	Diagrams      []diagramReport  `json:"diagrams,omitempty"`
 	Trace         []string         `json:"trace,omitempty"`
+	Profile       []string         `json:"kprobe_profile,omitempty"`
 	Error         string           `json:"error,omitempty"`
 }
 
@@ -357,13 +360,19 @@ func (a *app) run(ctx context.Context, w io.Writer, files []string, o *runOption
 			writeRegisters(w, rep.Regs)
 		}
 	}
-	if trace != nil {
-		text, err := trace.ReadFile("trace")
+	for _, f := range []struct {
+		show, file string
+		lines      *[]string
+	}{{"trace", "trace", &rep.Trace}, {"profile", "kprobe_profile", &rep.Profile}} {
+		if trace == nil || !show(f.show) {
+			continue
+		}
+		text, err := trace.ReadFile(f.file)
 		if err != nil {
 			return finish(err)
 		}
 		if a.json {
-			rep.Trace = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+			*f.lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 		} else {
 			fmt.Fprint(w, text)
 		}

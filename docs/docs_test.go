@@ -1,0 +1,187 @@
+package docs
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kpemu/kpemu/internal/golden"
+)
+
+// block is one command of a console block and the output the document
+// shows for it.
+type block struct {
+	line    int    // 1-based line of the command in the document
+	command string // without the "$ " prompt, continuations joined
+	want    string
+	// start and end delimit the output lines in the document (0-based,
+	// end exclusive), for -update.
+	start, end int
+}
+
+// parseConsoleBlocks finds the commands of every console block of doc.
+func parseConsoleBlocks(doc string) ([]block, error) {
+	lines := strings.Split(doc, "\n")
+	var out []block
+	in := false
+	var cur *block
+	flush := func(end int) {
+		if cur != nil {
+			cur.end = end
+			cur.want = strings.Join(lines[cur.start:end], "\n")
+			if cur.want != "" {
+				cur.want += "\n"
+			}
+			out = append(out, *cur)
+			cur = nil
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case !in && strings.HasPrefix(trimmed, "```console"):
+			in = true
+		case in && trimmed == "```":
+			flush(i)
+			in = false
+		case in && strings.HasPrefix(l, "$ "):
+			flush(i)
+			cmd := strings.TrimPrefix(l, "$ ")
+			first := i
+			for strings.HasSuffix(cmd, "\\") && i+1 < len(lines) {
+				i++
+				cmd = strings.TrimSuffix(cmd, "\\") + "\n" + lines[i]
+			}
+			cur = &block{line: first + 1, command: cmd, start: i + 1}
+		}
+	}
+	if in {
+		return nil, errUnclosed
+	}
+	return out, nil
+}
+
+type docError string
+
+func (e docError) Error() string { return string(e) }
+
+const errUnclosed = docError("a console block is not closed")
+
+// documents are the files whose console blocks are run.
+func documents(t *testing.T) []string {
+	docs, err := filepath.Glob("*.md")
+	require.NoError(t, err)
+	return append(docs, filepath.Join("..", "README.md"))
+}
+
+// buildKpemu builds the command line from this tree into a temporary
+// directory and returns that directory.
+func buildKpemu(t *testing.T) string {
+	goBin, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command builds kpemu for the documentation's commands")
+	dir := t.TempDir()
+	cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "kpemu"), "./cmd/kpemu")
+	cmd.Dir = ".."
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build ./cmd/kpemu: %s", out)
+	return dir
+}
+
+// snapshot reads every file under docs/ except the documents themselves.
+func snapshot(t *testing.T) map[string][]byte {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".md") || strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		files[path] = b
+		return err
+	})
+	require.NoError(t, err)
+	return files
+}
+
+func TestParseConsoleBlocks(t *testing.T) {
+	doc := "text\n```console\n$ kpemu a \\\n  --b\nout1\nout2\n$ kpemu c\n```\n```sh\n$ not run\n```\n"
+	bs, err := parseConsoleBlocks(doc)
+	require.NoError(t, err)
+	require.Len(t, bs, 2)
+	assert.Equal(t, "kpemu a \n  --b", bs[0].command)
+	assert.Equal(t, "out1\nout2\n", bs[0].want)
+	assert.Equal(t, 3, bs[0].line)
+	assert.Equal(t, "kpemu c", bs[1].command)
+	assert.Equal(t, "", bs[1].want)
+	_, err = parseConsoleBlocks("```console\n$ x\n")
+	assert.ErrorIs(t, err, errUnclosed)
+}
+
+// TestCommandBlocks runs every command the documentation shows and
+// compares its output, and the files it writes under docs/, with the
+// document.
+func TestCommandBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command line")
+	}
+	bin := buildKpemu(t)
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	before := snapshot(t)
+	total := 0
+	for _, path := range documents(t) {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		blocks, err := parseConsoleBlocks(string(src))
+		require.NoError(t, err, path)
+		lines := strings.Split(string(src), "\n")
+		// Outputs replaced from the last block back, so earlier line
+		// numbers stay valid.
+		var replaced []string
+		for _, b := range blocks {
+			total++
+			cmd := exec.Command("sh", "-c", b.command)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1", "COLUMNS=80")
+			got, _ := cmd.CombinedOutput() // the exit status shows in the output when a document wants it: `...; echo "exit $?"`
+			replaced = append(replaced, string(got))
+			if !*golden.Update {
+				assert.Equal(t, b.want, string(got), "%s:%d: $ %s", path, b.line, b.command)
+			}
+		}
+		if *golden.Update {
+			for i := len(blocks) - 1; i >= 0; i-- {
+				b := blocks[i]
+				out := strings.Split(strings.TrimSuffix(replaced[i], "\n"), "\n")
+				if replaced[i] == "" {
+					out = nil
+				}
+				lines = slices.Replace(lines, b.start, b.end, out...)
+			}
+			require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644))
+		}
+	}
+	assert.NotZero(t, total, "the documents show commands")
+	after := snapshot(t)
+	for path, b := range after {
+		if old, ok := before[path]; !ok || !bytes.Equal(old, b) {
+			if *golden.Update {
+				continue
+			}
+			if ok {
+				assert.Fail(t, "a documented command changed a file under docs/", "%s (go test ./docs -update rewrites it; read the diff)", path)
+				require.NoError(t, os.WriteFile(path, old, 0o644))
+			} else {
+				assert.Fail(t, "a documented command wrote a file under docs/ that is not committed", path)
+			}
+		}
+	}
+}
