@@ -700,9 +700,68 @@ func TestStep(t *testing.T) {
 	assert.Contains(t, r.stdout, "single-step")
 	assert.NotContains(t, r.stdout, "ss-brk-hit")
 
+	// A script session ends on SIGINT (the canceled context), exit 130.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := execute(ctx, []string{"step", spinS, "--call", "spin(0)"}, strings.NewReader("c\n"), &out, &errb)
+	assert.Equal(t, exitInterrupted, code, errb.String())
+
 	r = kpemu("step", callsS)
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "step needs --call")
 	r = kpemu("step", callsS, "--call", "chain_a(1)", "--script", "testdata/nosuch")
 	assert.Equal(t, exitInput, r.code)
+}
+
+// TestBadInputGolden pins what every command says to bad input, and its
+// exit code: a missing file, a syntax error in a .s file (file:line:col),
+// an unknown symbol, a misaligned offset, a rejected instruction, a
+// runaway loop stopped by the instruction budget.
+func TestBadInputGolden(t *testing.T) {
+	var all bytes.Buffer
+	for _, args := range [][]string{
+		{"check", "testdata/nosuch.s", "chain_b"},
+		{"check", badS, "broken"},
+		{"check", callsS, "nosuch+4"},
+		{"check", callsS, "chain_b+2"},
+		{"check", atomicsS, "atomic_add_return_llsc+8"},
+		{"check", spinS, "do_svc+8"},
+		{"disasm", "testdata/nosuch.s"},
+		{"disasm", badS},
+		{"disasm", callsS, "--sym", "nosuch"},
+		{"asm", "testdata/nosuch.s"},
+		{"asm", badS, "-o", "-"},
+		{"symbols", "testdata/nosuch.o"},
+		{"step", "testdata/nosuch.s", "--call", "f"},
+		{"step", callsS, "--call", "nosuch(1)"},
+		{"run", spinS, "--call", "spin(0)", "--max-insns", "1000"},
+		{"run", callsS, "--call", "chain_a(1)", "--kprobe", "chain_b+2"},
+	} {
+		r := kpemu(args...)
+		assert.NotEqual(t, exitOK, r.code, "kpemu %s", strings.Join(args, " "))
+		assert.True(t, strings.HasPrefix(r.stderr, "kpemu: "), "errors start with kpemu: %q", r.stderr)
+		fmt.Fprintf(&all, "$ kpemu %s\nexit %d\n%s%s\n", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	golden.Check(t, "testdata/bad_input.golden", all.Bytes())
+}
+
+// TestStepTranscript pins a whole stepper session through the command
+// line: a probe planted, the hit phase by phase, the slot, the resume.
+func TestStepTranscript(t *testing.T) {
+	r := kpemuIn("probe chain_c\nb chain_c\nc\nphase\nphase\nphase\nphase\nx/2i $pc\nphase\nphase\nphase\nphase\nbt\nfinish\nlist\nquit\n",
+		"step", callsS, "--call", "chain_a(5)")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	golden.Check(t, "testdata/step_transcript.golden", []byte(r.stdout))
+	assert.Regexp(t, `(?s)brk-hit.*handler.*pre-handler.*xol-enter.*brk     #0x6.*ss-brk-hit.*daif-restored.*post-handler.*resume`, r.stdout)
+}
+
+// TestAsmRawGolden pins the raw bytes of the kernel-style call chain.
+func TestAsmRawGolden(t *testing.T) {
+	raw := ok(t, "asm", callsS, "--format", "raw", "-o", "-")
+	var b strings.Builder
+	for i := 0; i+4 <= len(raw); i += 4 {
+		fmt.Fprintf(&b, "%04x: %02x%02x%02x%02x\n", i, raw[i+3], raw[i+2], raw[i+1], raw[i])
+	}
+	golden.Check(t, "testdata/asm_calls_raw.golden", []byte(b.String()))
 }

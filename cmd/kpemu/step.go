@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 
@@ -67,7 +68,15 @@ what one command may run.`,
 			if err != nil {
 				return err
 			}
-			return s.Run(cmd.Context())
+			ctx := cmd.Context()
+			if interactive {
+				// At a terminal the stepper catches ^C itself, to stop the
+				// running command and come back to the prompt as gdb
+				// does; the SIGINT that main turns into a cancellation
+				// must not end the session.
+				ctx = context.WithoutCancel(ctx)
+			}
+			return s.Run(ctx)
 		},
 	}
 	addLoadFlags(cmd, &lo)
