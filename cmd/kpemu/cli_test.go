@@ -765,3 +765,22 @@ func TestAsmRawGolden(t *testing.T) {
 	}
 	golden.Check(t, "testdata/asm_calls_raw.golden", []byte(b.String()))
 }
+
+// TestStepping: --stepping picks the scheme (hw: the newest profile
+// before v5.10, v5.4), and must agree with --kernel-version when both
+// are given.
+func TestStepping(t *testing.T) {
+	out := ok(t, "--stepping", "hw", "run", callsS, "--call", "chain_a(5)", "--kprobe", "chain_b", "--show", "phases")
+	assert.Contains(t, out, "single-step")
+	assert.NotContains(t, out, "ss-brk-hit")
+	out = ok(t, "--stepping", "brk", "run", callsS, "--call", "chain_a(5)", "--kprobe", "chain_b", "--show", "phases")
+	assert.Contains(t, out, "ss-brk-hit")
+	ok(t, "--stepping", "hw", "--kernel-version", "v5.4", "run", callsS, "--call", "chain_a(5)")
+
+	r := kpemu("--stepping", "hw", "--kernel-version", "v6.1", "run", callsS, "--call", "chain_a(5)")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--stepping hw does not match --kernel-version v6.1: the XOL slot is the instruction then BRK #6")
+	r = kpemu("--stepping", "sideways", "run", callsS, "--call", "chain_a(5)")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `unknown --stepping "sideways"`)
+}

@@ -98,6 +98,7 @@ type app struct {
 	stderrTerminal bool
 
 	kernelVersion string
+	stepping      string
 	version       kprobe.Version
 	json          bool
 
@@ -132,6 +133,10 @@ arm64 kprobe mechanism: registration checks and errno values, the BRK
 over the probed instruction, the out-of-line step or the simulation, the
 handlers, kretprobes. The kernel behaviour follows the profile chosen with
 --kernel-version (` + versionNames() + `; default ` + kprobe.Default.Name + `).
+--stepping chooses the stepping scheme instead: hw is the hardware single
+step of kernels before v5.10 (the newest such profile, v5.4), brk the
+BRK #6 of v5.10 and later; with both flags they must agree, as each
+kernel has one scheme.
 
 ` + exitCodesHelp,
 		Example: `  kpemu run testdata/kernel/calls.s --call 'chain_a(5)' --kprobe chain_b --show phases
@@ -146,9 +151,9 @@ handlers, kretprobes. The kernel behaviour follows the profile chosen with
 		// No completion command: kpemu's commands are few and take files.
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			v, ok := kprobe.VersionByName(a.kernelVersion)
-			if !ok {
-				return usageErrorf("unknown --kernel-version %q: want one of %s", a.kernelVersion, versionNames())
+			v, err := a.chooseVersion(cmd.Flags().Changed("kernel-version"))
+			if err != nil {
+				return err
 			}
 			a.version = v
 			a.started = true
@@ -165,6 +170,8 @@ handlers, kretprobes. The kernel behaviour follows the profile chosen with
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.kernelVersion, "kernel-version", kprobe.Default.Name,
 		"kernel profile whose kprobe behaviour to follow: "+versionNames())
+	pf.StringVar(&a.stepping, "stepping", "auto",
+		"how the probed instruction is stepped: brk (BRK #6 after the slot, v5.10+), hw (hardware single step, before v5.10) or auto (the kernel version's)")
 	pf.BoolVar(&a.json, "json", false, "write one JSON document instead of text")
 
 	root.AddCommand(
@@ -238,4 +245,38 @@ func flagChanged(fs *pflag.FlagSet, name string) bool {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isTerminalFd(f.Fd())
+}
+
+// chooseVersion resolves --kernel-version and --stepping. A kernel has
+// one stepping scheme (the BRK #6 step replaced the hardware single step
+// in v5.10), so --stepping alone picks the newest profile with that
+// scheme, and the two flags together must agree.
+func (a *app) chooseVersion(versionGiven bool) (kprobe.Version, error) {
+	v, ok := kprobe.VersionByName(a.kernelVersion)
+	if !ok {
+		return v, usageErrorf("unknown --kernel-version %q: want one of %s", a.kernelVersion, versionNames())
+	}
+	var brk bool
+	switch a.stepping {
+	case "auto":
+		return v, nil
+	case "brk":
+		brk = true
+	case "hw":
+	default:
+		return v, usageErrorf("unknown --stepping %q: want brk, hw or auto", a.stepping)
+	}
+	if versionGiven {
+		if v.BrkSingleStep != brk {
+			return v, usageErrorf("--stepping %s does not match --kernel-version %s: %s", a.stepping, v.Name, steppingText(v))
+		}
+		return v, nil
+	}
+	vs := kprobe.Versions()
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].BrkSingleStep == brk {
+			return vs[i], nil
+		}
+	}
+	return v, usageErrorf("no kernel profile steps with --stepping %s", a.stepping)
 }
