@@ -278,7 +278,7 @@ func TestRunProbeEvents(t *testing.T) {
 	golden.Check(t, "testdata/run_probe_events.golden", []byte(out))
 	assert.Contains(t, out, "# tracer: nop\n")
 	assert.Contains(t, out, "# entries-in-buffer/entries-written: 2/2   #P:1\n")
-	assert.Regexp(t, `kpemu-\d+ +\[000\] d\.\.1\. +\d+\.\d{6}: clone: \(kernel_clone\+0x0/0x2c\) flags=0x0 sig=17\n`, out)
+	assert.Regexp(t, `kpemu-\d+ +\[000\] d\.\.\.\. +\d+\.\d{6}: clone: \(kernel_clone\+0x0/0x2c\) flags=0x0 sig=17\n`, out)
 	assert.Regexp(t, `clone_ret: \(__do_sys_clone\+0x28/0x34 <- kernel_clone\) ret=0x4d2\n`, out)
 
 	// The same lines from a file, and in JSON.

@@ -53,17 +53,22 @@ func (t *Tracefs) currentCPU(kp *kprobe.Kprobe) int {
 	return 0
 }
 
-// traceCtx is tracing_gen_ctx inside the BRK exception: the exception
-// entry masked D, A, I and F and the EL1 debug path leaves them masked,
-// so irqs_disabled() is true (TRACE_FLAG_IRQS_OFF, 'd');
-// arm64_enter_el1_dbg only informs lockdep and RCU (ct_nmi_enter, not
-// __nmi_enter), so the context is neither hardirq, softirq nor NMI;
-// debug_exception_enter (arch/arm64, since v5.2) disables preemption, so
-// the preempt depth is the probed code's plus one; need_resched is never
-// set on the emulated task. kprobe events take this context directly
-// (tracing_gen_ctx, not the _dec variant tracepoints use).
+// traceCtx is the trace context a kprobe event records inside the BRK
+// exception: the exception entry masked D, A, I and F and the EL1 debug
+// path leaves them masked, so irqs_disabled() is true
+// (TRACE_FLAG_IRQS_OFF, 'd'); arm64_enter_el1_dbg only informs lockdep
+// and RCU (ct_nmi_enter, not __nmi_enter), so the context is neither
+// hardirq, softirq nor NMI; need_resched is never set on the emulated
+// task. The preempt depth: debug_exception_enter (arch/arm64, v5.2+)
+// disables preemption, adding one to the probed code's count, and since
+// v5.17 __kprobe_trace_func and __kretprobe_trace_func reserve their
+// record with trace_event_buffer_reserve, which takes
+// tracing_gen_ctx_dec (one less, for the tracepoint's own
+// preempt_disable, on CONFIG_PREEMPTION kernels such as the
+// distributions' PREEMPT_DYNAMIC builds): the two cancel, and the line
+// shows the probed code's own depth.
 func (t *Tracefs) traceCtx() (flags, preempt uint8) {
-	return TRACE_FLAG_IRQS_OFF, min(t.opts.PreemptCount+1, 0xf)
+	return TRACE_FLAG_IRQS_OFF, min(t.opts.PreemptCount, 0xf)
 }
 
 // kprobeDispatcher is kprobe_dispatcher: count the hit on this CPU, and

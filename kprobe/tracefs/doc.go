@@ -69,10 +69,11 @@
 // not unmask it, so irqs-off is set ('d'); arm64_enter_el1_dbg tells
 // lockdep and RCU but enters neither hardirq, softirq nor NMI context, so
 // that column is '.'; need-resched is never set on the emulated task;
-// debug_exception_enter disables preemption (v5.2+), so the preempt depth
-// is the probed code's (Options.PreemptCount, 0 by default) plus one, on
-// kernels with CONFIG_PREEMPT_COUNT; migrate-disable is 0. Lines read
-// "d..1." by default.
+// debug_exception_enter disables preemption (v5.2+), and since v5.17 the
+// kprobe event reserves its record with trace_event_buffer_reserve, whose
+// tracing_gen_ctx_dec takes one off again (CONFIG_PREEMPTION kernels), so
+// the preempt depth is the probed code's (Options.PreemptCount, 0 by
+// default); migrate-disable is 0. Lines read "d...." by default.
 //
 // The ring buffer is per CPU, in overwrite mode, with the kernel's
 // geometry: DIV_ROUND_UP(buffer_size_kb × 1024, 4080) pages (at least 2)

@@ -86,8 +86,8 @@ func ExampleTracefs_WriteFile() {
 	// p:kprobes/clone kernel_clone flags=+0(%x0):x64
 	// r10:kprobes/clone_ret kernel_clone pid=$retval:s32
 	// # entries-in-buffer/entries-written: 2/2   #P:1
-	//             bash-1234    [000] d..1.    12.000005: clone: (kernel_clone+0x0/0x24) flags=0x11
-	//             bash-1234    [000] d..1.    12.000016: clone_ret: (__arm64_sys_clone+0x10/0x1c <- kernel_clone) pid=117
+	//             bash-1234    [000] d....    12.000005: clone: (kernel_clone+0x0/0x24) flags=0x11
+	//             bash-1234    [000] d....    12.000016: clone_ret: (__arm64_sys_clone+0x10/0x1c <- kernel_clone) pid=117
 	//   clone                                                      1               0
 	//   clone_ret                                                  1               0
 }

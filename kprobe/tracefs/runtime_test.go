@@ -218,8 +218,8 @@ func TestFetchFaults(t *testing.T) {
 	assert.True(t, evs[0].Args[1].Fault)
 	assert.True(t, evs[0].Args[2].Fault)
 	assert.Equal(t, "cat", evs[0].Comm)
-	assert.True(t, strings.HasPrefix(line, "             cat-117     [000] d..1. "), line)
-	assert.Equal(t, uint8(1), evs[0].PreemptCount, "debug_exception_enter's preempt_disable")
+	assert.True(t, strings.HasPrefix(line, "             cat-117     [000] d.... "), line)
+	assert.Equal(t, uint8(0), evs[0].PreemptCount, "debug_exception_enter's preempt_disable, taken off by tracing_gen_ctx_dec")
 }
 
 func errNotExist() error { return errNotExistErr }

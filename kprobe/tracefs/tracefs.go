@@ -42,9 +42,10 @@ type Options struct {
 	// allocates them.
 	BufferSizeKB int
 	// PreemptCount is the preempt count of the probed code (0 for code
-	// that runs preemptible). The trace records it plus the one the
-	// debug exception handler adds (debug_exception_enter), capped at 15
-	// as tracing_gen_ctx caps it.
+	// that runs preemptible). The trace shows it as the preempt depth:
+	// the one debug_exception_enter adds and the one
+	// trace_event_buffer_reserve takes off cancel (traceCtx); capped at
+	// 15 as tracing_gen_ctx caps it.
 	PreemptCount uint8
 	// HashPointer is what %p prints for an address (default event names
 	// and readback of address probes); nil prints the address itself, as
