@@ -142,16 +142,37 @@ func (s *Subsystem) handlerPanicked(c *emu.CPU, pc uint64, v any) error {
 // guest call can take exceptions of its own), so that a probe hit
 // allocates nothing. A handler must not keep its regs after returning.
 func (s *Subsystem) pushRegs(c *emu.CPU) *PtRegs {
-	if s.regsDepth == len(s.regsFrames) {
-		s.regsFrames = append(s.regsFrames, new(PtRegs))
-	}
-	r := s.regsFrames[s.regsDepth]
-	s.regsDepth++
+	r := s.pushFrameRegs(c)
 	regsFromException(c, r)
 	return r
 }
 
+// pushFrameRegs takes an empty pt_regs frame for a handler running on c
+// (the kretprobe code trampoline fills it from guest memory).
+func (s *Subsystem) pushFrameRegs(c *emu.CPU) *PtRegs {
+	if s.regsDepth == len(s.regsFrames) {
+		s.regsFrames = append(s.regsFrames, new(PtRegs))
+		s.regsCPU = append(s.regsCPU, 0)
+	}
+	r := s.regsFrames[s.regsDepth]
+	s.regsCPU[s.regsDepth] = c.ID()
+	s.regsDepth++
+	return r
+}
+
 func (s *Subsystem) popRegs() { s.regsDepth-- }
+
+// SmpProcessorID is smp_processor_id() for the kprobe handlers: the CPU
+// whose BRK exception, step exception or kretprobe trampoline is being
+// handled (the innermost, when a handler's guest call took one of its
+// own), or -1 outside any handler. In the kernel a handler's CPU is
+// implicit in its per-CPU context; a Go handler asks for it here.
+func (s *Subsystem) SmpProcessorID() int {
+	if s.regsDepth == 0 {
+		return -1
+	}
+	return s.regsCPU[s.regsDepth-1]
+}
 
 // regsFromException fills pt_regs as kernel_entry saves them: the
 // general registers, the interrupted context's SP (SP_EL1 when it ran at

@@ -603,3 +603,25 @@ func TestHandlerPanicIsContained(t *testing.T) {
 		assert.Nil(t, f.s.KprobeRunning(0), "the CPU's kprobe state is reset")
 	}
 }
+
+// TestSmpProcessorID: a handler learns its CPU as smp_processor_id()
+// would give it, the CPU taking the BRK; outside a handler there is none.
+func TestSmpProcessorID(t *testing.T) {
+	f := newFixture(t, &emu.Config{CPUs: 2})
+	assert.Equal(t, -1, f.s.SmpProcessorID())
+	var pre, post []int
+	p := &kprobe.Kprobe{SymbolName: "chain_c",
+		PreHandler:  func(*kprobe.Kprobe, *kprobe.PtRegs) int { pre = append(pre, f.s.SmpProcessorID()); return 0 },
+		PostHandler: func(*kprobe.Kprobe, *kprobe.PtRegs, uint64) { post = append(post, f.s.SmpProcessorID()) },
+	}
+	require.NoError(t, f.s.RegisterKprobe(p))
+	fn := f.addr(t, "chain_c")
+	for _, cpu := range []int{1, 0} {
+		_, err := f.m.Call(context.Background(), fn, []uint64{3},
+			&emu.CallOptions{CPU: cpu, SP: kl.Stack + kl.StackSize - uint64(cpu)*0x1000})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []int{1, 0}, pre)
+	assert.Equal(t, []int{1, 0}, post, "the post-handler runs in the BRK #6 exception of the same CPU")
+	assert.Equal(t, -1, f.s.SmpProcessorID())
+}

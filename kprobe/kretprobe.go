@@ -1,7 +1,5 @@
 package kprobe
 
-import "slices"
-
 const (
 	opRegisterKretprobe = "register_kretprobe"
 
@@ -258,29 +256,13 @@ func (s *Subsystem) preHandlerKretprobe(st *kretprobeState, rp *Kretprobe, regs 
 		ri.FP = 0
 	}
 	regs.ProcedureLinkPointerSet(st.trampoline)
-	// The current task: the CPU taking the BRK, the one whose kprobe
-	// control block is running this handler.
-	cpu := s.currentCPU(rp)
+	// The current task: the one on the CPU taking the BRK.
+	cpu := s.SmpProcessorID()
 	ri.Task = cpu
 	st.tasks[cpu] = append(st.tasks[cpu], ri)
 	if s.phase != nil {
 		s.emitPhase(PhaseEvent{Phase: PhaseKretprobeHijack, CPU: cpu, Probe: &rp.Kp, PC: rp.Kp.Addr,
 			Changed: []RegChange{{"x30", ri.RetAddr, st.trampoline}}})
-	}
-	return 0
-}
-
-// currentCPU finds the CPU running rp's entry probe: the one whose
-// current_kprobe is rp.Kp or its aggregator, in KPROBE_HIT_ACTIVE (the
-// pre-handler runs there). PreHandler has no CPU argument, as in the
-// kernel, where the CPU is implicit.
-func (s *Subsystem) currentCPU(rp *Kretprobe) int {
-	for i := range s.kcb {
-		k := &s.kcb[i]
-		if cur := k.current; cur != nil && k.status == KPROBE_HIT_ACTIVE &&
-			(cur == &rp.Kp || (cur.isAggr && slices.Contains(cur.children, &rp.Kp))) {
-			return i
-		}
 	}
 	return 0
 }

@@ -96,6 +96,7 @@ type Subsystem struct {
 
 	// pt_regs frames of the BRK handler (brkhook.go), reused.
 	regsFrames []*PtRegs
+	regsCPU    []int // the CPU each frame was taken on (SmpProcessorID)
 	regsDepth  int
 
 	// phase is the phase-stream listener (phase.go), nil when nobody

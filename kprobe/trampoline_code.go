@@ -205,12 +205,12 @@ func ptRegsToFrame(mem *emu.Memory, addr uint64, r *PtRegs) error {
 func (s *Subsystem) trampolineProbeHandler(st *kretprobeState, c *emu.CPU) {
 	mem := s.m.Memory()
 	frame := c.X(0)
-	regs := s.pushFrameRegs()
+	regs := s.pushFrameRegs(c)
 	// The CPU as the C function has it: a return handler's nested guest
 	// calls (emu.Machine.Call) leave registers, SP, PC and PSTATE as they
 	// end, which compiled C would never see; they are put back, as the
 	// exception path's kernel_exit does for the BRK #7 trampoline.
-	cpu := s.pushFrameRegs()
+	cpu := s.pushFrameRegs(c)
 	c.Xs(&cpu.Regs)
 	cpu.SP, cpu.PC, cpu.PState = c.SP(), c.PC(), c.PSTATE()
 	defer func() {
@@ -266,17 +266,6 @@ func (s *Subsystem) trampolineProbeHandler(st *kretprobeState, c *emu.CPU) {
 			Changed: []RegChange{{"x0", frame, ret}}})
 	}
 	st.ret = ret
-}
-
-// pushFrameRegs takes a pt_regs of the subsystem's frame stack (brkhook.go)
-// for the trampoline's frame, so that a return allocates nothing.
-func (s *Subsystem) pushFrameRegs() *PtRegs {
-	if s.regsDepth == len(s.regsFrames) {
-		s.regsFrames = append(s.regsFrames, new(PtRegs))
-	}
-	r := s.regsFrames[s.regsDepth]
-	s.regsDepth++
-	return r
 }
 
 // trampolineProbeHandlerV54 is v5.4's arm64 trampoline_probe_handler

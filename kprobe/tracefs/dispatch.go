@@ -2,7 +2,6 @@ package tracefs
 
 import (
 	"math/bits"
-	"slices"
 
 	"github.com/kpemu/kpemu/arm64"
 	"github.com/kpemu/kpemu/kprobe"
@@ -40,19 +39,6 @@ func (t *Tracefs) clock(cpu int) uint64 {
 	return ns
 }
 
-// currentCPU finds the CPU whose kprobe handler is running kp: the one
-// whose current_kprobe is kp or the aggregator holding it (handlers have
-// no CPU argument; in the kernel the CPU is implicit).
-func (t *Tracefs) currentCPU(kp *kprobe.Kprobe) int {
-	for i := range t.m.CPUs() {
-		cur := t.sub.KprobeRunning(i)
-		if cur == kp || (cur != nil && cur.IsAggregator() && slices.Contains(cur.Children(), kp)) {
-			return i
-		}
-	}
-	return 0
-}
-
 // traceCtx is the trace context a kprobe event records inside the BRK
 // exception: the exception entry masked D, A, I and F and the EL1 debug
 // path leaves them masked, so irqs_disabled() is true
@@ -75,7 +61,7 @@ func (t *Tracefs) traceCtx() (flags, preempt uint8) {
 // record the event when it is enabled (TP_FLAG_TRACE).
 func (tk *traceKprobe) kprobeDispatcher(kp *kprobe.Kprobe, regs *kprobe.PtRegs) int {
 	t := tk.t
-	cpu := t.currentCPU(kp)
+	cpu := max(t.sub.SmpProcessorID(), 0)
 	tk.nhit[cpu]++
 	if tk.ev.enabled {
 		e := t.newEvent(tk, cpu)
