@@ -27,6 +27,9 @@ func main() {
 		uc += " after apt-get install libunicorn-dev"
 	}
 	skipped = append(skipped, uc)
+	if os.Getenv("KPEMU_VMLINUX") == "" {
+		skipped = append(skipped, "a real kernel (emu/loader, kprobe blacklist, cmd/kpemu): KPEMU_VMLINUX=$(scripts/fetch-vmlinux.sh) go test ./...")
+	}
 	fmt.Println("oracle suites skipped by this run:")
 	for _, s := range skipped {
 		fmt.Println("  -", s)
