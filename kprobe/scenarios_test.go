@@ -317,3 +317,29 @@ func TestScenario41_Mops(t *testing.T) {
 		{0x19c20420, "setp [x0]!, x1!, x2", kprobe.EINVAL},
 	})
 }
+
+// TestSlotSizePerProfile: a slot is MAX_INSN_SIZE words, 2 since v5.10
+// (the instruction and BRK #6), 1 before (the hardware step needs no
+// BRK): consecutive slots are 8 or 4 bytes apart (reference §4.2). A
+// freed slot is reused first.
+func TestSlotSizePerProfile(t *testing.T) {
+	for _, v := range kprobe.Versions() {
+		t.Run(v.Name, func(t *testing.T) {
+			f := newVersionFixture(t, v)
+			size := uint64(kprobe.SlotSize)
+			if !v.BrkSingleStep {
+				size = kprobe.SlotSizeHWStep
+			}
+			p1 := &kprobe.Kprobe{SymbolName: "chain_a"}
+			p2 := &kprobe.Kprobe{SymbolName: "chain_b"}
+			p3 := &kprobe.Kprobe{SymbolName: "chain_c"}
+			require.NoError(t, f.s.RegisterKprobes([]*kprobe.Kprobe{p1, p2}))
+			assert.Equal(t, p1.Slot()+size, p2.Slot())
+			f.s.UnregisterKprobe(p1)
+			require.NoError(t, f.s.RegisterKprobe(p3))
+			assert.Equal(t, p2.Slot()-size, p3.Slot(), "the freed slot 0 first")
+			assert.Equal(t, kl.ChainA(9), f.call(t, "chain_a", 9), "the probes still work")
+
+		})
+	}
+}

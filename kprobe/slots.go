@@ -8,10 +8,13 @@ import (
 
 // The XOL slot cache (kernel/kprobes.c: struct kprobe_insn_cache,
 // __get_insn_slot, __free_insn_slot). Since v5.10 a slot is
-// MAX_INSN_SIZE = 2 words: the probed instruction and BRK #6.
+// MAX_INSN_SIZE = 2 words: the probed instruction and BRK #6; before, with
+// the hardware single step, MAX_INSN_SIZE was 1 and a slot one word
+// (reference §4.2), so a page held twice as many.
 const (
-	SlotSize     = 8
-	SlotsPerPage = emu.PageSize / SlotSize
+	SlotSize       = 8 // v5.10+
+	SlotSizeHWStep = 4 // before v5.10
+	SlotsPerPage   = emu.PageSize / SlotSize
 
 	// The kallsyms name of a slot page, in the pseudo-module the kernel
 	// reports it in (kernel/kprobes.c: kprobe_cache_get_kallsym).
@@ -21,7 +24,7 @@ const (
 
 type insnPage struct {
 	addr  uint64
-	used  [SlotsPerPage]bool
+	used  [emu.PageSize / SlotSizeHWStep]bool // the first perPage() are in use
 	nused int
 }
 
@@ -31,21 +34,26 @@ type slotCache struct {
 	next  uint64      // where the next new page is mapped
 	free  []uint64    // addresses of released pages, reused first
 	named map[uint64]bool
+	size  uint64 // the profile's slot size: SlotSize, or SlotSizeHWStep before v5.10
 }
+
+// perPage is the number of slots a page holds (slots_per_page).
+func (sc *slotCache) perPage() int { return int(emu.PageSize / sc.size) }
 
 // get is __get_insn_slot: the first free slot of the pages (newest page
 // first), else slot 0 of a new page. Slots are freed clean, so the
 // kernel's garbage-collection retry never finds anything here.
 func (sc *slotCache) get() (uint64, error) {
+	n := sc.perPage()
 	for _, pg := range sc.pages {
-		if pg.nused == SlotsPerPage {
+		if pg.nused == n {
 			continue
 		}
-		for i := range pg.used {
+		for i := range n {
 			if !pg.used[i] {
 				pg.used[i] = true
 				pg.nused++
-				return pg.addr + uint64(i)*SlotSize, nil
+				return pg.addr + uint64(i)*sc.size, nil
 			}
 		}
 	}
@@ -100,7 +108,7 @@ func (sc *slotCache) put(slot uint64) {
 		if slot < pg.addr || slot >= pg.addr+emu.PageSize {
 			continue
 		}
-		idx := (slot - pg.addr) / SlotSize
+		idx := (slot - pg.addr) / sc.size
 		if !pg.used[idx] {
 			return
 		}

@@ -144,7 +144,10 @@ func New(m *emu.Machine, opts *Options) (*Subsystem, error) {
 	if base&(emu.PageSize-1) != 0 || !emu.Canonical(base) {
 		return nil, fmt.Errorf("kprobe: New: InsnPageBase %#x is not a canonical page address", base)
 	}
-	s.slots = slotCache{s: s, next: base}
+	s.slots = slotCache{s: s, next: base, size: SlotSize}
+	if !s.ver.BrkSingleStep {
+		s.slots.size = SlotSizeHWStep // one word: no BRK #6 before v5.10
+	}
 	if o.FtraceCallOps && !s.ver.FtraceWithRegs {
 		return nil, fmt.Errorf("kprobe: New: FtraceCallOps needs patchable-function-entry ftrace, which %s does not have", s.ver)
 	}
