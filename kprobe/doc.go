@@ -86,6 +86,11 @@
 //     error: ftrace call sites (__mcount_loc after ftrace_call_adjust),
 //     jump-label sites, BUG sites (__bug_table), exception-fixup sites
 //     (__ex_table, in arch_prepare_kprobe), __cfi_/__pfx_ symbols.
+//   - What the kernel's locking and RCU guarantee (rcu.go): the API calls
+//     that may sleep (register, unregister, enable, disable, text
+//     patching) stop the machine with the might_sleep bug when a handler
+//     makes them, and a probe unregistered while a CPU is stepping it
+//     keeps its slot until the step ends, as synchronize_rcu would wait.
 //
 // The tracefs interface (reference §8.2-8.6) is built on this package:
 // kprobe/events is the kprobe_events language, kprobe/tracefs the files
@@ -101,6 +106,4 @@
 //   - Blacklist: module blacklists and tables (a module's
 //     _kprobe_blacklist, __ex_table, __bug_table, __jump_table), module
 //     init text, the gate area.
-//   - RCU: an unregistered probe's slot is freed at once, so a handler
-//     that unregisters its own probe makes the pending step fail.
 package kprobe

@@ -48,6 +48,7 @@ func (s *Subsystem) kprobeFaultHandler(c *emu.CPU, e *emu.Exception) {
 			}
 			kcb.current = nil
 		}
+		s.reapSlots()
 		if s.phase != nil {
 			changed := []RegChange{{"pc", elr, cur.Addr}}
 			if c.SPSR() != spsr {

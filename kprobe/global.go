@@ -57,6 +57,7 @@ func (s *Subsystem) noteHashed(addr uint64) {
 // returned, the others are still armed. Per-probe flags are not touched,
 // so probes disabled one by one stay disarmed.
 func (s *Subsystem) ArmAllKprobes() error {
+	s.mightSleep("arm_all_kprobes")
 	g := s.global()
 	if !g.allDisarmed {
 		return nil
@@ -82,6 +83,7 @@ func (s *Subsystem) ArmAllKprobes() error {
 // disabling or unregistering patches nothing either (the word is already
 // the original one).
 func (s *Subsystem) DisarmAllKprobes() error {
+	s.mightSleep("disarm_all_kprobes")
 	g := s.global()
 	if g.allDisarmed {
 		return nil

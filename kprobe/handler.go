@@ -250,6 +250,7 @@ func (s *Subsystem) postKprobeHandler(cur *Kprobe, kcb *kprobeCtlblk, regs *PtRe
 	}
 	if kcb.status == KPROBE_REENTER {
 		kcb.current, kcb.status = kcb.prev.kp, kcb.prev.status
+		s.reapSlots()
 		if s.phase != nil {
 			s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: s.kcbCPU(kcb), Probe: cur, PC: regs.PC})
 		}
@@ -267,6 +268,7 @@ func (s *Subsystem) postKprobeHandler(cur *Kprobe, kcb *kprobeCtlblk, regs *PtRe
 		}
 	}
 	kcb.current = nil
+	s.reapSlots()
 	if s.phase != nil {
 		s.emitPhase(PhaseEvent{Phase: PhaseResume, CPU: s.kcbCPU(kcb), Probe: cur, PC: regs.PC})
 	}

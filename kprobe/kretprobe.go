@@ -107,6 +107,7 @@ func (rp *Kretprobe) TotalMissed() uint64 { return rp.Kp.NMissed + rp.NMissed }
 // MaxActive, the instance pool, then register_kprobe of Kp with the
 // kretprobe pre-handler (its errors, the pool freed).
 func (s *Subsystem) RegisterKretprobe(rp *Kretprobe) error {
+	s.mightSleep(opRegisterKretprobe)
 	if rp == nil {
 		return errorf(opRegisterKretprobe, EINVAL, "nil kretprobe")
 	}
@@ -199,6 +200,7 @@ func (s *Subsystem) UnregisterKretprobe(rp *Kretprobe) { s.UnregisterKretprobes(
 // pool. The kernel would dereference a NULL holder for a kretprobe never
 // registered; the model skips it.
 func (s *Subsystem) UnregisterKretprobes(rps []*Kretprobe) {
+	s.mightSleep("unregister_kretprobes")
 	st := s.kretprobes()
 	for _, rp := range rps {
 		if rp == nil {

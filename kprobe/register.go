@@ -15,6 +15,7 @@ const opRegister = "register_kprobe"
 // (§7.2: no second decode) or arch_prepare_kprobe (alignment,
 // classification: EINVAL; slot: ENOMEM), insertion and arming.
 func (s *Subsystem) RegisterKprobe(p *Kprobe) error {
+	s.mightSleep(opRegister)
 	if p == nil {
 		return errorf(opRegister, EINVAL, "nil kprobe")
 	}
@@ -143,13 +144,9 @@ func (s *Subsystem) archPrepareKprobe(p *Kprobe, loc symbols.Location) error {
 	return nil
 }
 
-// archRemoveKprobe is arch_remove_kprobe: free the slot.
-func (s *Subsystem) archRemoveKprobe(p *Kprobe) {
-	if p.slot != 0 {
-		s.slots.put(p.slot)
-		p.slot = 0
-	}
-}
+// archRemoveKprobe is arch_remove_kprobe: free the slot, after the
+// grace period when a CPU is still stepping the probe (rcu.go).
+func (s *Subsystem) archRemoveKprobe(p *Kprobe) { s.freeSlot(p) }
 
 // RegisterKprobes is register_kprobes: n <= 0 is EINVAL; the probes are
 // registered in order, and on the first failure the ones already
@@ -178,6 +175,7 @@ func (s *Subsystem) UnregisterKprobe(p *Kprobe) { s.UnregisterKprobes([]*Kprobe{
 
 // UnregisterKprobes is unregister_kprobes.
 func (s *Subsystem) UnregisterKprobes(kps []*Kprobe) {
+	s.mightSleep("unregister_kprobes")
 	for _, p := range kps {
 		if p == nil {
 			continue
@@ -248,6 +246,7 @@ func (s *Subsystem) disableKprobe(p, ap *Kprobe) {
 // otherwise it is flagged DISABLED and its address disarmed unless other
 // enabled probes share it (already disabled: 0).
 func (s *Subsystem) DisableKprobe(p *Kprobe) error {
+	s.mightSleep("disable_kprobe")
 	if p == nil {
 		return errorf("disable_kprobe", EINVAL, "nil kprobe")
 	}
@@ -265,6 +264,7 @@ func (s *Subsystem) DisableKprobe(p *Kprobe) error {
 // child of an aggregator gets its flag cleared; the table entry keeps
 // DISABLED, so ArmAllKprobes leaves it disarmed (the kernel's behaviour).
 func (s *Subsystem) EnableKprobe(p *Kprobe) error {
+	s.mightSleep("enable_kprobe")
 	if p == nil {
 		return errorf("enable_kprobe", EINVAL, "nil kprobe")
 	}

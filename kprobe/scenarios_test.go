@@ -343,3 +343,76 @@ func TestSlotSizePerProfile(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIFromHandlerIsABug: register, unregister, enable, disable and
+// text patching take kprobe_mutex or stop_machine and may sleep; from a
+// handler (inside the BRK exception, interrupts masked) that is the
+// kernel's "BUG: sleeping function called from invalid context". The run
+// stops with the contained handler failure naming the probe.
+func TestAPIFromHandlerIsABug(t *testing.T) {
+	for name, call := range map[string]func(f *fixture, p *kprobe.Kprobe){
+		"unregister_kprobes": func(f *fixture, p *kprobe.Kprobe) { f.s.UnregisterKprobe(p) },
+		"register_kprobe":    func(f *fixture, p *kprobe.Kprobe) { _ = f.s.RegisterKprobe(&kprobe.Kprobe{SymbolName: "chain_b"}) },
+		"disable_kprobe":     func(f *fixture, p *kprobe.Kprobe) { _ = f.s.DisableKprobe(p) },
+		"aarch64_insn_patch_text": func(f *fixture, p *kprobe.Kprobe) {
+			_ = f.s.PatchText(p.Addr+4, arm64.EncodeNOP())
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			p := &kprobe.Kprobe{SymbolName: "chain_c"}
+			p.PreHandler = func(*kprobe.Kprobe, *kprobe.PtRegs) int { call(f, p); return 0 }
+			require.NoError(t, f.s.RegisterKprobe(p))
+			_, err := f.m.Call(context.Background(), f.addr(t, "chain_a"), []uint64{1}, nil)
+			var hp *kprobe.HandlerPanic
+			require.ErrorAs(t, err, &hp)
+			bug, ok := hp.Value.(*kprobe.MightSleepBug)
+			require.True(t, ok, "%T %v", hp.Value, hp.Value)
+			assert.Equal(t, name, bug.Func)
+			assert.Contains(t, err.Error(), "BUG: sleeping function called from invalid context: "+name)
+			assert.Contains(t, hp.Probe, "chain_c+0x0/")
+		})
+	}
+}
+
+// TestUnregisterDuringStep: a CPU stopped between the ERET into the slot
+// and the BRK #6 is where synchronize_rcu would wait in the kernel:
+// unregister_kprobe disarms at once but frees the slot only when the step
+// ends, so the step completes, the post-handler runs, and the function
+// goes on correctly; afterwards the slot is free for the next probe.
+func TestUnregisterDuringStep(t *testing.T) {
+	for _, v := range kprobe.Versions() {
+		t.Run(v.Name, func(t *testing.T) {
+			f := newVersionFixture(t, v)
+			posts := 0
+			p := &kprobe.Kprobe{SymbolName: "chain_c",
+				PostHandler: func(*kprobe.Kprobe, *kprobe.PtRegs, uint64) { posts++ }}
+			require.NoError(t, f.s.RegisterKprobe(p))
+			slot := p.Slot()
+			require.NotZero(t, slot)
+			ret := f.addr(t, "fib") // chain_a never calls it: a place to stop when it returns
+			c := f.m.CPU(0)
+			c.SetSP(kl.Stack + kl.StackSize)
+			c.SetX(0, 5)
+			c.SetX(30, ret)
+			c.SetPC(f.addr(t, "chain_a"))
+			res, err := f.m.Run(context.Background(), &emu.RunOptions{StopAt: []uint64{slot}})
+			require.NoError(t, err)
+			require.Equal(t, emu.StopAddress, res.Reason, "stopped in the slot, the step pending")
+
+			f.s.UnregisterKprobe(p)
+			assert.Equal(t, f.word(t, slot), f.word(t, p.Addr), "disarmed at once: the original word is back")
+			assert.Equal(t, slot, p.Slot(), "the slot is kept while the step is pending")
+
+			res, err = f.m.Run(context.Background(), &emu.RunOptions{StopAt: []uint64{ret}})
+			require.NoError(t, err)
+			require.Equal(t, emu.StopAddress, res.Reason)
+			assert.Equal(t, kl.ChainA(5), c.X(0))
+			assert.Equal(t, 1, posts, "post_kprobe_handler ran for the finished step")
+			assert.Zero(t, p.Slot(), "freed when the step ended")
+			q := &kprobe.Kprobe{SymbolName: "chain_b"}
+			require.NoError(t, f.s.RegisterKprobe(q))
+			assert.Equal(t, slot, q.Slot(), "the freed slot is reused")
+		})
+	}
+}

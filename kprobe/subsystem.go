@@ -99,6 +99,10 @@ type Subsystem struct {
 	regsCPU    []int // the CPU each frame was taken on (SmpProcessorID)
 	regsDepth  int
 
+	// rcuPending are unregistered probes whose slot a CPU is still
+	// stepping: freed when the step ends (rcu.go).
+	rcuPending []*Kprobe
+
 	// phase is the phase-stream listener (phase.go), nil when nobody
 	// listens.
 	phase func(PhaseEvent)

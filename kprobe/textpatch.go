@@ -12,6 +12,7 @@ import "fmt"
 // which is what that maintenance achieves, so a patched word is fetched
 // correctly under emu.Config.StrictICache too.
 func (s *Subsystem) PatchText(addr uint64, insn uint32) error {
+	s.mightSleep("aarch64_insn_patch_text")
 	if addr&3 != 0 {
 		return errorf("aarch64_insn_patch_text", EINVAL, "address %#x is not 4-byte aligned", addr)
 	}
