@@ -2,6 +2,7 @@ package docs
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -184,4 +185,138 @@ func TestCommandBlocks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// setupLine is one command of an "sh" block: set-up commands the
+// documents show but the test cannot run (they install things, run the
+// tests themselves, or need a kernel image).
+type setupLine struct {
+	doc  string
+	line int
+	text string
+}
+
+// parseSetupBlocks returns the commands of doc's sh blocks, comments and
+// continuation-free, one per line.
+func parseSetupBlocks(docName, doc string) []setupLine {
+	var out []setupLine
+	in := false
+	for i, l := range strings.Split(doc, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case !in && t == "```sh":
+			in = true
+		case in && t == "```":
+			in = false
+		case in:
+			if c := strings.Index(t, "#"); c >= 0 {
+				t = strings.TrimSpace(t[:c])
+			}
+			if t != "" {
+				out = append(out, setupLine{docName, i + 1, t})
+			}
+		}
+	}
+	return out
+}
+
+// TestSetupBlocks keeps the set-up commands from drifting too: every make
+// target exists in the Makefile, every path and script exists, the Debian
+// packages are the ones `make ci` installs, every kpemu command line
+// parses (and, with KPEMU_VMLINUX, the real-kernel ones run).
+func TestSetupBlocks(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
+	require.NoError(t, err)
+	makefile := string(mk)
+	var bin string
+	vmlinux := os.Getenv("KPEMU_VMLINUX")
+	checked := 0
+	for _, path := range documents(t) {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, l := range parseSetupBlocks(path, string(src)) {
+			where := fmt.Sprintf("%s:%d: %s", l.doc, l.line, l.text)
+			checked++
+			for _, w := range strings.Fields(l.text) {
+				if p, ok := strings.CutPrefix(strings.Trim(w, "$()"), "scripts/"); ok {
+					st, err := os.Stat(filepath.Join("..", "scripts", p))
+					if assert.NoError(t, err, where) {
+						assert.NotZero(t, st.Mode()&0o111, "%s: the script is executable", where)
+					}
+				}
+			}
+			f := strings.Fields(l.text)
+			switch {
+			case f[0] == "make":
+				for _, target := range f[1:] {
+					assert.Regexp(t, `(?m)^`+target+`:`, makefile, "%s: a Makefile target", where)
+				}
+			case f[0] == "go" && f[1] == "install":
+				_, err := os.Stat(filepath.Join("..", f[2]))
+				assert.NoError(t, err, where)
+			case f[0] == "apt-get":
+				for _, pkg := range f[2:] {
+					assert.Regexp(t, `(?m)^ORACLES\s*:=.*\b`+pkg+`\b`, makefile, "%s: make ci installs it", where)
+				}
+			case strings.HasPrefix(f[0], "V=$(") || strings.Contains(f[0], "=$(scripts/"):
+				// An assignment from a script, checked above; a test
+				// command line after it (KPEMU_VMLINUX=... go test) too.
+				if len(f) > 1 && f[len(f)-1] == "./..." {
+					assert.Contains(t, l.text, "go test", where)
+				}
+			case f[0] == "kpemu":
+				if bin == "" {
+					bin = buildKpemu(t)
+				}
+				// The subcommand exists and takes these flags: cobra
+				// rejects unknown flags before running anything, and
+				// --help stops every command after parsing.
+				out, err := exec.Command(filepath.Join(bin, "kpemu"), append(shellFields(t, l.text)[1:], "--help")...).CombinedOutput()
+				assert.NoError(t, err, "%s: %s", where, out)
+				if vmlinux != "" && strings.Contains(l.text, "$V") {
+					args := shellFields(t, strings.ReplaceAll(l.text, "$V", vmlinux))[1:]
+					cmd := exec.Command(filepath.Join(bin, "kpemu"), args...)
+					out, err := cmd.CombinedOutput()
+					code := 0
+					if err != nil {
+						var ee *exec.ExitError
+						require.ErrorAs(t, err, &ee, where)
+						code = ee.ExitCode()
+					}
+					assert.Contains(t, []int{0, 3}, code, "%s on %s: ran or refused the probe, nothing else\n%s", where, vmlinux, out)
+				}
+			default:
+				assert.Fail(t, "a set-up command the docs test does not know how to check", where)
+			}
+		}
+	}
+	assert.NotZero(t, checked)
+}
+
+// shellFields splits a documented command line as sh would for the
+// simple quoting the documents use (single quotes, no escapes).
+func shellFields(t *testing.T, s string) []string {
+	var out []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case (r == ' ' || r == '\t') && !quoted:
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	require.False(t, quoted, "unterminated quote in %q", s)
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out
 }
