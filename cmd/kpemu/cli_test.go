@@ -784,3 +784,13 @@ func TestStepping(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, `unknown --stepping "sideways"`)
 }
+
+// TestNoJSONForms: step and demo have no JSON form and say so (usage).
+func TestNoJSONForms(t *testing.T) {
+	r := kpemu("--json", "step", callsS, "--call", "chain_a(1)")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "step has no JSON form")
+	r = kpemu("--json", "demo")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "demo has no JSON form")
+}

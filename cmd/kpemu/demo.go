@@ -56,7 +56,7 @@ SVG sequence diagram of each hit (hit1-kernel_clone.svg, ...).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The root's persistent flags, when demo runs under it.
 			if f := cmd.Flags().Lookup("json"); f != nil && f.Value.String() == "true" {
-				return fmt.Errorf("demo has no JSON form: it is a narrative (kpemu run --json gives the phases as data)")
+				return usageErrorf("demo has no JSON form: it is a narrative (kpemu run --json gives the phases as data)")
 			}
 			if f := cmd.Flags().Lookup("kernel-version"); f != nil {
 				v, ok := kprobe.VersionByName(f.Value.String())

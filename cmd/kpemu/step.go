@@ -35,6 +35,9 @@ what one command may run.`,
   printf 'probe chain_c\nphase\nphase\nc\nregs\n' | kpemu step testdata/kernel/calls.s --call 'chain_a(5)'`,
 		Args: minArgs(1, "FILE..."),
 		RunE: func(cmd *cobra.Command, files []string) error {
+			if a.json {
+				return usageErrorf("step has no JSON form: it is a session (kpemu run --json gives a run as data)")
+			}
 			if call == "" {
 				return usageErrorf("step needs --call: the function to step through, e.g. --call 'chain_a(5)'")
 			}
