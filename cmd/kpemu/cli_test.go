@@ -794,3 +794,10 @@ func TestNoJSONForms(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "demo has no JSON form")
 }
+
+// TestDemoStepping: --stepping reaches the demo, which reads the profile
+// from the flag.
+func TestDemoStepping(t *testing.T) {
+	out := ok(t, "--stepping", "hw", "demo")
+	assert.Contains(t, out, "kernel profile v5.4")
+}

@@ -156,6 +156,11 @@ kernel has one scheme.
 				return err
 			}
 			a.version = v
+			// Commands that read the flag themselves (demo) see the
+			// profile --stepping resolved to.
+			if f := cmd.Flags().Lookup("kernel-version"); f != nil {
+				_ = f.Value.Set(v.Name)
+			}
 			a.started = true
 			return nil
 		},
