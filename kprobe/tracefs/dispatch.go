@@ -45,8 +45,8 @@ func (t *Tracefs) clock(cpu int) uint64 {
 // (TRACE_FLAG_IRQS_OFF, 'd'); arm64_enter_el1_dbg only informs lockdep
 // and RCU (ct_nmi_enter, not __nmi_enter), so the context is neither
 // hardirq, softirq nor NMI; need_resched is never set on the emulated
-// task. The preempt depth: debug_exception_enter (arch/arm64, v5.2+)
-// disables preemption, adding one to the probed code's count, and since
+// task. The preempt depth: debug_exception_enter (arch/arm64, v5.2+;
+// el1_brk64 in entry-common.c still calls it in v6.17) disables preemption, adding one to the probed code's count, and since
 // v5.17 __kprobe_trace_func and __kretprobe_trace_func reserve their
 // record with trace_event_buffer_reserve, which takes
 // tracing_gen_ctx_dec (one less, for the tracepoint's own
