@@ -5,6 +5,7 @@
 GO        ?= go
 ORACLES   := libunicorn-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu
 DIFFTEST_N ?= 1000000
+FUZZTIME  ?= 10s
 
 .PHONY: demo test ci oracles bench vet fmt-check fuzz
 
@@ -44,4 +45,9 @@ bench:
 	$(GO) test -run '^$$' -bench 'BenchmarkProbeHit' -benchtime 1s ./kprobe
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 30s ./arm64
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
