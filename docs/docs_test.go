@@ -249,6 +249,10 @@ func TestSetupBlocks(t *testing.T) {
 			switch {
 			case f[0] == "make":
 				for _, target := range f[1:] {
+					if name, _, ok := strings.Cut(target, "="); ok {
+						assert.Regexp(t, `(?m)^`+name+`\s*\??=`, makefile, "%s: a Makefile variable", where)
+						continue
+					}
 					assert.Regexp(t, `(?m)^`+target+`:`, makefile, "%s: a Makefile target", where)
 				}
 			case f[0] == "go" && f[1] == "install":
