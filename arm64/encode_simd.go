@@ -1,9 +1,6 @@
 package arm64
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // Encoders of the scalar FP and Advanced SIMD data processing ops
 // (decode_simd.go). Arm ARM C4.1 "Data Processing -- Scalar
@@ -58,14 +55,6 @@ func simdVRegs(in *Inst, three bool) (uint32, error) {
 		w |= m << 16
 	}
 	return w, nil
-}
-
-// simdArrangement names the arrangement of Size and Sf in messages.
-func simdArrangement(in *Inst) string {
-	if in.Size > 3 {
-		return fmt.Sprintf("Size %d", in.Size)
-	}
-	return vecArrangement(in.Size, in.Sf)
 }
 
 // encodeFMOVgen encodes FMOV (general): sf 0 0 11110 ftype 1 rmode opcode

@@ -21,10 +21,9 @@ const execTableSize = arm64.NumOps
 // instruction enters the decoded-instruction cache. need, when set, names
 // the feature the op belongs to: without it the op is UNDEFINED.
 type execDef struct {
-	fn     execFn
-	sel    func(in *arm64.Inst) execFn
-	need   func(f *Features) bool
-	source string
+	fn   execFn
+	sel  func(in *arm64.Inst) execFn
+	need func(f *Features) bool
 }
 
 var execDefs [execTableSize]*execDef

@@ -20,16 +20,15 @@ const brk7 = 0xd42000e0 // brk #0x7
 
 // retSeen records what a return handler saw.
 type retSeen struct {
-	n         int
-	x0, pc    uint64
-	x30       uint64
-	sp        uint64
-	pstate    uint64
-	retAddr   uint64
-	esr       uint64
-	daif      uint64
-	running   *kprobe.Kprobe
-	instances int
+	n       int
+	x0, pc  uint64
+	x30     uint64
+	sp      uint64
+	pstate  uint64
+	retAddr uint64
+	esr     uint64
+	daif    uint64
+	running *kprobe.Kprobe
 	// cpuFP is the CPU's X29 during the handler and fpRecord the frame
 	// record it points at (the caller's X29 and LR).
 	cpuFP    uint64

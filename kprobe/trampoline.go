@@ -272,13 +272,20 @@ func (s *Subsystem) kretprobeTrampolineHandler(st *kretprobeState, c *emu.CPU, r
 	// Unlink the frame's instances; a handler's nested guest calls may
 	// have pushed and popped their own meanwhile, which left the list as
 	// it was.
+	st.recycleFrom(cpu, node)
+	return correct, nil
+}
+
+// recycleFrom unlinks the instances of CPU cpu's task from index node to
+// the head and gives them back to their pools (recycle_rp_inst), head
+// first.
+func (st *kretprobeState) recycleFrom(cpu, node int) {
 	done := st.tasks[cpu][node:]
 	for i := len(done) - 1; i >= 0; i-- {
 		recycleRpInst(done[i])
 	}
 	clear(done) // the list keeps its capacity: the next call's push does not allocate
 	st.tasks[cpu] = st.tasks[cpu][:node]
-	return correct, nil
 }
 
 // warnOnce records a WARN_ON_ONCE splat the first time it happens.

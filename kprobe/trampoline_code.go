@@ -305,12 +305,7 @@ func (s *Subsystem) trampolineProbeHandlerV54(st *kretprobeState, c *emu.CPU, re
 			kcb.current = nil
 		}
 	}
-	done := st.tasks[cpu][node:]
-	for i := len(done) - 1; i >= 0; i-- {
-		recycleRpInst(done[i])
-	}
-	clear(done)
-	st.tasks[cpu] = st.tasks[cpu][:node]
+	st.recycleFrom(cpu, node)
 	return correct, nil
 }
 

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/kpemu/kpemu/arm64/asm"
 	"github.com/kpemu/kpemu/kprobe"
@@ -237,12 +236,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// flagChanged reports whether the user set the flag.
-func flagChanged(fs *pflag.FlagSet, name string) bool {
-	f := fs.Lookup(name)
-	return f != nil && f.Changed
 }
 
 // isTerminal reports whether w is a terminal (progress is only written

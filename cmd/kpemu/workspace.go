@@ -223,12 +223,7 @@ func (ws *workspace) resolve(expr string) (uint64, error) {
 }
 
 // sym names an address as %pS does ("chain_b+0x8/0x30"), or in hex.
-func (ws *workspace) sym(addr uint64) string {
-	if loc, ok := ws.syms.LookupAddr(addr); ok {
-		return loc.String()
-	}
-	return fmt.Sprintf("%#x", addr)
-}
+func (ws *workspace) sym(addr uint64) string { return ws.syms.SprintSymbol(addr) }
 
 // objdumpSym names a branch target as objdump does, <sym+0xoff>.
 func (ws *workspace) objdumpSym(addr uint64) (string, bool) {

@@ -351,11 +351,8 @@ func (s *Stepper) cmdBt() {
 // call that ends a function returns past it), the offset of addr.
 func (s *Stepper) retAddr(addr uint64) string {
 	if loc, ok := s.syms.LookupAddr(addr - 1); ok {
-		n := fmt.Sprintf("%s+%#x", loc.Symbol.Name, loc.Offset+1)
-		if loc.Symbol.Module != "" {
-			n += " [" + loc.Symbol.Module + "]"
-		}
-		return fmt.Sprintf("%#x <%s>", addr, n)
+		loc.Offset++
+		return fmt.Sprintf("%#x <%s>", addr, locText(loc))
 	}
 	return fmt.Sprintf("%#x", addr)
 }

@@ -18,6 +18,11 @@ func symOff(t *symbols.Table, addr uint64) string {
 	if !ok {
 		return ""
 	}
+	return locText(loc)
+}
+
+// locText is gdb's "sym+0xoff", with " [mod]" for a module symbol.
+func locText(loc symbols.Location) string {
 	s := fmt.Sprintf("%s+%#x", loc.Symbol.Name, loc.Offset)
 	if loc.Symbol.Module != "" {
 		s += " [" + loc.Symbol.Module + "]"

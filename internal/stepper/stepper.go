@@ -91,8 +91,6 @@ type Stepper struct {
 	// printed. phase prints it one event at a time; the other commands
 	// print it all after each instruction.
 	pending []pendingItem
-	// phaseListening is true while the phase listener is installed.
-	phaseListening bool
 
 	// The last x command's format and unit, as gdb remembers them.
 	lastFmt  byte
@@ -113,7 +111,6 @@ type Stepper struct {
 type pendingItem struct {
 	text  string
 	phase bool // a phase event (phase stops after one)
-	begin bool // a phase that starts a probe hit (BRK #4 hit, kretprobe return)
 }
 
 // New checks cfg and prepares a session; nothing runs until Run.

@@ -24,23 +24,14 @@ type fetchCtx struct {
 	edata []byte // the kretprobe instance's entry data
 }
 
-// readKernel is copy_from_kernel_nofault: mapped memory that is not a
-// user page (Linux runs with PAN, so a kernel access to a user page
-// faults). The emulator's memory has no page tables, so "mapped" is the
-// whole check.
-func (f *fetchCtx) readKernel(addr uint64, buf []byte) bool {
-	return f.read(addr, buf, false)
-}
-
-// readUser is copy_from_user_nofault: access_ok (a user-half address)
-// and user pages only, as an LDTR would see them.
-func (f *fetchCtx) readUser(addr uint64, buf []byte) bool {
-	return f.read(addr, buf, true)
-}
-
 // taskSize is TASK_SIZE for 48-bit virtual addresses: access_ok's limit.
 const taskSize = 1 << 48
 
+// read is copy_from_kernel_nofault (user false: mapped memory that is
+// not a user page; Linux runs with PAN, so a kernel access to a user page
+// faults, and the emulator's memory has no page tables, so "mapped" is the
+// rest of the check) or copy_from_user_nofault (user true: access_ok, a
+// user-half address, and user pages only, as an LDTR would see them).
 func (f *fetchCtx) read(addr uint64, buf []byte, user bool) bool {
 	if user && (addr >= taskSize || uint64(len(buf)) > taskSize-addr) {
 		return false
