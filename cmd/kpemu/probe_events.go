@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -13,32 +12,39 @@ import (
 
 // probeEvents sets up the tracefs kprobe interface for `run --probe`:
 // each line is written to kprobe_events as `echo LINE >>
-// /sys/kernel/tracing/kprobe_events` would write it, then every event is
-// enabled (events/enable), so the trace shows each hit. A line the kernel
-// refuses ends the command with the write's errno and the error_log
-// entry, caret and all (exit 3).
+// /sys/kernel/tracing/kprobe_events` would write it, and a probes file
+// as `cat FILE >> kprobe_events` would (the kernel's parser skips its
+// blank lines and '#' comments); then every event is enabled
+// (events/enable), so the trace shows each hit. A write the kernel
+// refuses ends the command with its errno and the error_log entry, caret
+// and all (exit 3).
 func (ws *workspace) probeEvents(lines []string, file string) (*tracefs.Tracefs, error) {
-	if file != "" {
-		fl, err := readProbesFile(file)
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, fl...)
+	type write struct{ what, data string }
+	var writes []write
+	for _, l := range lines {
+		writes = append(writes, write{fmt.Sprintf("--probe %q", l), l + "\n"})
 	}
-	if len(lines) == 0 {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, inputError(err)
+		}
+		writes = append(writes, write{"--probes-file " + file, string(b)})
+	}
+	if len(writes) == 0 {
 		return nil, nil
 	}
 	fs, err := tracefs.New(ws.kp, nil)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range lines {
-		if _, err := fs.AppendFile("kprobe_events", l+"\n"); err != nil {
+	for _, w := range writes {
+		if _, err := fs.AppendFile("kprobe_events", w.data); err != nil {
 			var errno kprobe.Errno
 			if !errors.As(err, &errno) {
-				return nil, fmt.Errorf("--probe %q: %w", l, err)
+				return nil, fmt.Errorf("%s: %w", w.what, err)
 			}
-			msg := fmt.Sprintf("--probe %q: the write to kprobe_events failed: -%s", l, errno)
+			msg := fmt.Sprintf("%s: the write to kprobe_events failed: -%s", w.what, errno)
 			if log, _ := fs.ReadFile("error_log"); log != "" {
 				msg += "; error_log:\n" + strings.TrimRight(log, "\n")
 			}
@@ -49,26 +55,4 @@ func (ws *workspace) probeEvents(lines []string, file string) (*tracefs.Tracefs,
 		return nil, fmt.Errorf("enabling the probe events: %w", err)
 	}
 	return fs, nil
-}
-
-// readProbesFile reads kprobe_events lines, one per line, as a file
-// written to kprobe_events holds them: blank lines and '#' comments are
-// left for the kernel's parser to skip.
-func readProbesFile(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, inputError(err)
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "#") {
-			lines = append(lines, sc.Text())
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, inputError(fmt.Errorf("%s: %w", path, err))
-	}
-	return lines, nil
 }
