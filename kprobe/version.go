@@ -101,6 +101,15 @@ type Version struct {
 	// match_addr (slot + 4), clearing the pending flag.
 	SsCtxRemoved bool
 
+	// StaticBrkHandlers: "arm64: debug: call software breakpoint handlers
+	// statically" (v6.17). do_el1_brk64 calls the kprobe handlers by BRK
+	// immediate instead of through registered break hooks, and they are
+	// renamed kprobe_brk_handler, kprobe_ss_brk_handler and
+	// kretprobe_brk_handler (kprobe_breakpoint_handler,
+	// kprobe_breakpoint_ss_handler, kretprobe_breakpoint_handler before).
+	// The behaviour is the same; the names show in traces and diagrams.
+	StaticBrkHandlers bool
+
 	// Kretprobes (arch/arm64/kernel/probes/kprobes.c, kprobes_trampoline.S
 	// and kernel/kprobes.c; reference §6).
 
@@ -203,7 +212,7 @@ var (
 		FtraceWithRegs: true, BugSitesProhibited: true, ExtableTypeData: true, HypIdmapNotBlacklisted: true,
 		LiteralLoadsKprobeOnly: true, SizedLiteralLoads: true,
 		MOPSRejected: true, BCondMatchesBC: true,
-		SimulateNop: true, SplitRet: true,
+		SimulateNop: true, SplitRet: true, StaticBrkHandlers: true,
 		BrkSingleStep: true, RestoreIrqflagOnFault: true, FaultHandlerRemoved: true,
 		CleanupErrorMessages: true, NoProbeBrkIsError: true, SsCtxRemoved: true,
 		KretprobeHashRemoved: true, KretprobeFindRetAddr: true, KretprobeFramePointer: true,
@@ -211,6 +220,24 @@ var (
 
 	Default = V6_17
 )
+
+// BrkHandlerNames names the functions of this kernel that handle the BRK
+// #4 at a probe, the end of the out-of-line step (BRK #6 since v5.10,
+// the Software Step exception before) and the kretprobe BRK #7 (v6.9+;
+// before, the trampoline is code that calls trampoline_probe_handler).
+func (v Version) BrkHandlerNames() (brk, stepDone, kret string) {
+	brk, stepDone, kret = "kprobe_breakpoint_handler", "kprobe_breakpoint_ss_handler", "kretprobe_breakpoint_handler"
+	if v.StaticBrkHandlers {
+		brk, stepDone, kret = "kprobe_brk_handler", "kprobe_ss_brk_handler", "kretprobe_brk_handler"
+	}
+	if !v.BrkSingleStep {
+		stepDone = "kprobe_single_step_handler"
+	}
+	if !v.KretprobeBrkTrampoline {
+		kret = TrampolineProbeHandlerSymbol
+	}
+	return brk, stepDone, kret
+}
 
 // Versions lists the profiles, oldest first.
 func Versions() []Version { return []Version{V5_4, V6_1, V6_12, V6_17} }

@@ -109,6 +109,20 @@ func TestVersionProfiles(t *testing.T) {
 	assert.Equal(t, ksw{true, true, true, false}, kget(V6_1))
 	assert.Equal(t, ksw{true, true, true, true}, kget(V6_12))
 	assert.Equal(t, ksw{true, true, true, true}, kget(V6_17))
+
+	// The handler names: renamed in v6.17.
+	for _, tc := range []struct {
+		v                   Version
+		brk, stepDone, kret string
+	}{
+		{V5_4, "kprobe_breakpoint_handler", "kprobe_single_step_handler", "trampoline_probe_handler"},
+		{V6_1, "kprobe_breakpoint_handler", "kprobe_breakpoint_ss_handler", "trampoline_probe_handler"},
+		{V6_12, "kprobe_breakpoint_handler", "kprobe_breakpoint_ss_handler", "kretprobe_breakpoint_handler"},
+		{V6_17, "kprobe_brk_handler", "kprobe_ss_brk_handler", "kretprobe_brk_handler"},
+	} {
+		brk, ss, kret := tc.v.BrkHandlerNames()
+		assert.Equal(t, []string{tc.brk, tc.stepDone, tc.kret}, []string{brk, ss, kret}, tc.v.Name)
+	}
 }
 
 // TestVersionTrampolineCode: the pre-v6.9 trampoline assembles for each

@@ -250,10 +250,7 @@ func (n *narrator) why(key string, lines ...string) {
 
 func (n *narrator) phase(e kprobe.PhaseEvent) {
 	c := n.m.CPU(max(e.CPU, 0))
-	brk, ss, kret := "kprobe_brk_handler", "kprobe_ss_brk_handler", "kretprobe_brk_handler"
-	if n.v.Name != "v6.17" {
-		brk, ss, kret = "kprobe_breakpoint_handler", "kprobe_breakpoint_ss_handler", "kretprobe_breakpoint_handler"
-	}
+	brk, ss, kret := n.v.BrkHandlerNames()
 	ph := "[" + e.Phase.String() + "]"
 	switch e.Phase {
 	case kprobe.PhaseBrkHit:
